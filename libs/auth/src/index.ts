@@ -1,0 +1,25 @@
+// Entities first: @smpki/persistence lists them and is imported below (see its platform-entities.ts).
+export { AUTH_ENTITIES, BootstrapCredential } from './entities/bootstrap-credential.entity';
+export { AuthModule, type AuthModuleAsyncOptions } from './auth.module';
+export { AuthSettings, DEFAULT_CLOCK_SKEW_SECONDS, MAX_TOKEN_TTL_SECONDS, type AuthModuleOptions } from './auth-options';
+export type { ClientCertificateIdentity, Principal, TokenSubject } from './principal';
+export { Command, COMMAND_METADATA } from './decorators/command.decorator';
+export { Public, PUBLIC_METADATA } from './decorators/public.decorator';
+export { CurrentPrincipal } from './decorators/current-principal.decorator';
+export { AccessGuard } from './guard/access.guard';
+export { AuthenticationError, type UnauthenticatedReason } from './guard/authentication-error';
+export { principalOf } from './guard/request-principal';
+export { AUTH_EVENT_ACTIONS, type AuthEvent, type AuthEventContext, type AuthEventSink } from './events/auth-event-sink';
+export { AUTH_PROBLEM_TYPES, forbiddenProblem, unauthenticatedProblem } from './problems/auth-problems';
+export { TokenService, type IssuedToken } from './tokens/token.service';
+export { BearerTokenVerifier, TokenRejectedError } from './tokens/bearer-token-verifier';
+export { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, type AccessTokenClaims } from './tokens/token-claims';
+export { signCompactJws } from './tokens/compact-jws';
+export { jwkThumbprint, p256PublicJwk, spkiFromPem, type P256PublicJwk } from './tokens/p256-jwk';
+export { VerificationKeySet } from './tokens/verification-key-set';
+export { readClientCertificate, type VerifiedClientCertificate, type ClientCertificateStatus } from './mtls/client-certificate';
+export type { ClientCertificateRoleResolver } from './mtls/client-certificate-role-resolver';
+export { ClientCertificateRoleTable, ClientCertificateRolesError } from './mtls/client-certificate-role-table';
+export { dnKey, formatDn, parseDn, type DnAttribute, type Rdn } from './mtls/distinguished-name';
+export { BootstrapCredentialService, type BootstrapCredentialStatus } from './bootstrap/bootstrap-credential.service';
+export { BootstrapController, type AccessTokenResponse } from './bootstrap/bootstrap.controller';

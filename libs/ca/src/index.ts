@@ -1,0 +1,19 @@
+/** @smpki/ca: the CA instances of a sub-CA service: issuance, revocation and CRLs. */
+// Entities first, and from modules that import only typeorm (see libs/persistence/src/platform-entities.ts).
+export * from './entities';
+export { CA_CONFIG_VARIABLE, loadCaConfig, parseCaConfig, type CaInstanceConfig } from './ca-config';
+export { CA_PROBLEM_TYPES } from './ca-problems';
+export { CertificateAuthority, type IssuerExtensions } from './certificate-authority';
+export { CaRegistry } from './ca-registry';
+export { planCertificate, type PlannedCertificate, type RequestedCertificate } from './certificate-template-builder';
+export type { IssuedCertificate } from './issued-certificate';
+export { CertificateIssuer } from './certificate-issuer';
+export { CertificateRevoker, type RevocationRequest } from './certificate-revoker';
+export { CertificateLookup } from './certificate-lookup';
+export { CrlPublisher } from './crl-publisher';
+export { CrlReissueScheduler, DEFAULT_CRL_CHECK_INTERVAL_MS, type CrlReissueSchedulerOptions } from './crl-reissue-scheduler';
+export { renewalSignerStatus } from './renewal-signer-status';
+export { revokedEntries, REVOKED_PAGE_SIZE } from './revoked-entries';
+export { normalizeSerial } from './serial-input';
+export { requestFromText, type TextProblem } from './request-text';
+export * from './root';

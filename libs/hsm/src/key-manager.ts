@@ -1,0 +1,121 @@
+/**
+ * The key manager: the one interface through which smpki uses keys. Modelled on smallstep/crypto's kms:
+ * keys are named by RFC 7512 PKCS#11 URIs (`pkcs11:token=smpki;object=calibration-ca-2026`), private and
+ * master keys never leave the backend, and symmetric working keys leave it only wrapped.
+ *
+ * Working keys that are stored wrapped in a database (meter keys in the SKM) are passed as a {@link WrappedKey}:
+ * the backend unwraps them into a short-lived session object, uses it and destroys it, so they are never in clear
+ * outside the HSM.
+ */
+
+export type Curve = 'brainpoolP256r1' | 'brainpoolP384r1' | 'brainpoolP512r1' | 'P-256' | 'P-384';
+export type HashAlgorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type AesKeyBits = 128 | 256;
+
+/** `der`: ECDSA-Sig-Value (X.509, CMS). `raw`: r||s, each padded to the curve size (JOSE). */
+export type SignatureFormat = 'der' | 'raw';
+
+export interface EcPublicKey {
+  keyUri: string;
+  curve: Curve;
+  /** DER SubjectPublicKeyInfo (id-ecPublicKey with the named curve). */
+  spki: Buffer;
+  /** Uncompressed point 04||X||Y. */
+  point: Buffer;
+}
+
+export interface Signer {
+  readonly keyUri: string;
+  readonly curve: Curve;
+  readonly publicKey: EcPublicKey;
+  /** Hashes `data` in software (default hash follows the curve size) and signs the digest with CKM_ECDSA in the token. */
+  sign(data: Uint8Array, options?: { hash?: HashAlgorithm; format?: SignatureFormat }): Promise<Buffer>;
+  /** Signs a digest that the caller computed. */
+  signDigest(digest: Uint8Array, options?: { format?: SignatureFormat }): Promise<Buffer>;
+}
+
+export type SecretKeyUsage = 'wrap' | 'unwrap' | 'encrypt' | 'decrypt' | 'sign' | 'verify' | 'derive';
+
+export interface CreateAesKeyOptions {
+  bits: AesKeyBits;
+  usages: SecretKeyUsage[];
+  /**
+   * false (default): a master key, never extractable, not even wrapped.
+   * true: a working key that may leave the token wrapped under a wrapping key (CKA_EXTRACTABLE, still CKA_SENSITIVE).
+   */
+  wrappable?: boolean;
+}
+
+/** A secret key that exists outside the token only as an RFC 3394 blob under a token key. */
+export interface WrappedKey {
+  /** URI of the wrapping (master / transport) key in the token. */
+  wrappingKeyUri: string;
+  /** RFC 3394 AES key wrap output (8 bytes longer than the key). */
+  wrapped: Buffer;
+}
+
+/** A key as an operation input: a token object by URI, or a wrapped working key. */
+export type KeyInput = string | WrappedKey;
+
+export interface KeyInfo {
+  uri: string;
+  label: string;
+  /** CKA_ID as hex. */
+  id: string;
+  kind: 'ec-private' | 'ec-public' | 'aes';
+  curve?: Curve;
+  bits?: number;
+  sensitive: boolean;
+  extractable: boolean;
+}
+
+export interface GcmResult {
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+export interface KeyManagerHealth {
+  ok: boolean;
+  token: string;
+  detail?: string;
+}
+
+export interface KeyManager {
+  // --- elliptic-curve keys -------------------------------------------------------------------------------------
+  /** Generates an EC key pair in the token: private key sensitive, not extractable. Fails if the URI exists. */
+  createEcKeyPair(uri: string, curve: Curve, options?: { usages?: Array<'sign' | 'derive'> }): Promise<EcPublicKey>;
+  getPublicKey(uri: string): Promise<EcPublicKey>;
+  createSigner(uri: string): Promise<Signer>;
+  /** Verifies an ECDSA signature (DER or raw) over data with a public key in SPKI form, in software. */
+  verify(spki: Buffer, data: Uint8Array, signature: Buffer, hash?: HashAlgorithm): Promise<boolean>;
+  /** ECDH (CKM_ECDH1_DERIVE, CKD_NULL) with a token private key; returns the shared secret x-coordinate. */
+  deriveSharedSecret(privateKeyUri: string, peerPoint: Buffer): Promise<Buffer>;
+
+  // --- AES keys ------------------------------------------------------------------------------------------------
+  createAesKey(uri: string, options: CreateAesKeyOptions): Promise<KeyInfo>;
+  /** Generates a fresh AES working key inside the token and returns it only wrapped under `wrappingKeyUri`. */
+  generateWrappedAesKey(wrappingKeyUri: string, bits: AesKeyBits): Promise<WrappedKey>;
+  /** RFC 3394 (CKM_AES_KEY_WRAP) of a token key under another token key. */
+  wrapKey(wrappingKeyUri: string, keyUri: string): Promise<Buffer>;
+  /** Unwraps an RFC 3394 blob into a persistent token object named `targetUri`. */
+  unwrapKey(wrapped: WrappedKey, targetUri: string, options: CreateAesKeyOptions): Promise<KeyInfo>;
+  /** Moves a wrapped key from one wrapping key to another without it ever being in clear outside the token. */
+  rewrapKey(wrapped: WrappedKey, newWrappingKeyUri: string): Promise<WrappedKey>;
+  aesCmac(key: KeyInput, data: Uint8Array): Promise<Buffer>;
+  aesGcmEncrypt(key: KeyInput, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagBytes?: number): Promise<GcmResult>;
+  /** Throws HsmError code 'integrity' when the tag does not verify. */
+  aesGcmDecrypt(key: KeyInput, iv: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer>;
+  aesCbcEncrypt(key: KeyInput, iv: Uint8Array, plaintext: Uint8Array): Promise<Buffer>;
+  aesCbcDecrypt(key: KeyInput, iv: Uint8Array, ciphertext: Uint8Array): Promise<Buffer>;
+  /** Encrypts one 16-byte block with AES-ECB (key derivation schemes such as DLMS/OMS need it). */
+  aesEcbEncryptBlock(key: KeyInput, block: Uint8Array): Promise<Buffer>;
+
+  // --- lookup and lifecycle ------------------------------------------------------------------------------------
+  findKey(uri: string): Promise<KeyInfo | undefined>;
+  listKeys(filter?: { kind?: KeyInfo['kind'] }): Promise<KeyInfo[]>;
+  /** Destroys every object named by the URI (both halves of a key pair). Returns how many were destroyed. */
+  destroyKey(uri: string): Promise<number>;
+
+  health(): Promise<KeyManagerHealth>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+export * from './database-config';
+export * from './database-dialect';
+export * from './database-logger';
+export * from './dialect-columns';
+export * from './initialize-data-source';
+export * from './transactions';
+export * from './schema-check';
+export * from './run-migrations';
+export * from './data-source-options';
+export * from './open-database';
+export * from './platform-entities';
+export { SQLITE_MIGRATIONS } from './migrations/better-sqlite3';
+export { POSTGRES_MIGRATIONS } from './migrations/postgres';

@@ -1,0 +1,31 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ServiceConfig } from '../config/service-config';
+import { HEALTH_PATHS } from '../health/health.controller';
+import { ServiceLifecycle } from '../health/service-lifecycle';
+import { JsonLogger } from '../logging/json-logger';
+import { requestTrackingMiddleware, type RawMiddleware } from '../logging/request-tracking.middleware';
+import { setupOpenApi, type OpenApiOptions } from '../openapi/setup-open-api';
+
+export type ServiceAppOptions = OpenApiOptions;
+
+/** Headers on every answer: no content sniffing of JSON, no framework advertisement. */
+const hardeningHeaders: RawMiddleware = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.removeHeader('X-Powered-By');
+  next();
+};
+
+/**
+ * What a created (not yet initialised) service application needs before it listens; shared by runService and the
+ * end-to-end tests so both run the same setup: JSON logger, request id + access log ahead of everything else,
+ * OpenAPI at /openapi.json and /docs. The filter, pipe and readiness come from PlatformModule.
+ */
+export function configureServiceApp(app: INestApplication, config: ServiceConfig, options: ServiceAppOptions = {}): void {
+  const logger = app.get(JsonLogger);
+  const lifecycle = app.get(ServiceLifecycle);
+  app.useLogger(logger);
+  (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
+  app.use(requestTrackingMiddleware({ logger, quietPaths: HEALTH_PATHS, isDraining: () => lifecycle.draining }));
+  app.use(hardeningHeaders);
+  setupOpenApi(app, config.service, options);
+}

@@ -1,0 +1,26 @@
+import type { Role } from './roles';
+
+/**
+ * Access rules as data: for each role, the command patterns (see command-name.ts) it may run. A role that is
+ * absent, or a command no pattern of any of the principal's roles covers, is refused: deny by default.
+ */
+export type AccessRules = Readonly<Partial<Record<Role, readonly string[]>>>;
+
+/**
+ * The shipped policy. Operators replace it with a JSON file of the same shape (`{ "roles": { ... } }`,
+ * see load-access-rules.ts) without changing code.
+ *
+ * Separation of duties: the administrator runs the platform but issues no certificate, the CA operator issues
+ * but cannot read the audit trail it is judged by, the auditor only reads. Roles of outside parties
+ * (manufacturer, MSP, gateway administrator, directory reader) get their commands with the issues that add them.
+ */
+export const DEFAULT_ACCESS_RULES: AccessRules = {
+  administrator: ['auth.*', 'platform.*'],
+  'ca-operator': ['ca.*', 'rootca.ceremony.run', 'platform.info.read'],
+  auditor: ['audit.*', 'ca.lint', 'platform.info.read'],
+  manufacturer: ['platform.info.read'],
+  'msp-security-manager': ['skm.key.export', 'platform.info.read'],
+  'msp-operator': ['platform.info.read'],
+  'gateway-administrator': ['platform.info.read'],
+  'directory-reader': ['platform.info.read'],
+};

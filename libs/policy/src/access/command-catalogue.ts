@@ -1,0 +1,29 @@
+/**
+ * Every command the platform's services declare (`@Command('...')` on a handler). Access rules may only name
+ * commands listed here, so a typo in an operator's rules file ("ca.certificate.isue") is refused at start-up
+ * instead of silently granting nothing; the auth module checks at start-up that every declared handler command
+ * is listed too. A service that adds a command adds it here.
+ */
+export interface CommandDescription {
+  readonly name: string;
+  readonly description: string;
+}
+
+export type CommandCatalogue = readonly CommandDescription[];
+
+export const COMMAND_CATALOGUE: CommandCatalogue = [
+  { name: 'platform.info.read', description: 'Read the service name, version and configuration summary' },
+  { name: 'auth.token.issue', description: 'Issue an access token to an operator or a service' },
+  { name: 'audit.read', description: 'Read the audit trail and its verification report' },
+  { name: 'ca.certificate.issue', description: 'Issue a certificate from a sub-CA' },
+  { name: 'ca.certificate.revoke', description: 'Revoke a certificate issued by a sub-CA' },
+  { name: 'ca.certificate.read', description: 'Read a certificate issued by a sub-CA and its status' },
+  { name: 'ca.crl.publish', description: 'Sign and publish a certificate revocation list' },
+  { name: 'ca.lint', description: 'Lint a certificate against the SM-PKI profile rules' },
+  { name: 'rootca.ceremony.run', description: 'Run a root CA key ceremony (key generation, sub-CA certification, ARL)' },
+  { name: 'skm.key.export', description: 'Export a working key wrapped under a transport key (e.g. provider change)' },
+];
+
+export function catalogueHas(catalogue: CommandCatalogue, command: string): boolean {
+  return catalogue.some((entry) => entry.name === command);
+}
