@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * smpki: the operator's command line. Works on one service's database and HSM token, configured by the same
+ * SMPKI_* environment variables as the service (`--service` picks which service's defaults apply).
+ *
+ *   smpki init                      create the platform keys (token signing, audit checkpoints) if missing
+ *   smpki auth bootstrap            one-time credential of the first administrator
+ *   smpki auth token                an access token for a role (e.g. ca-operator), signed by the platform token key
+ *   smpki audit verify              verify the hash chain and checkpoint signatures; names the first broken entry
+ *   smpki hsm status | keys | public-key <uri>
+ *   smpki lint <certificate...>     check certificates against the SM-PKI profiles, naming each broken rule
+ *   smpki root-ca ceremony | certify | revoke | crl | rollover   the offline root CA, from and to files
+ *   smpki sub-ca request            a sub-CA key in the HSM and its PKCS#10 request for the root
+ */
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { formatConfigurationError, ConfigurationError } from '@smpki/platform';
+import { CliContext } from './cli-context';
+import { verifyAudit } from './commands/audit-verify.command';
+import { bootstrapCredential } from './commands/auth-bootstrap.command';
+import { issueAccessToken, type AuthTokenOptions } from './commands/auth-token.command';
+import { hsmListKeys, hsmPublicKey, hsmStatus } from './commands/hsm.command';
+import { initPlatformKeys } from './commands/init.command';
+import { lintCertificates, type LintCommandOptions } from './commands/lint.command';
+import { rootCaCeremony, rootCaCertify, rootCaCrl, rootCaRevoke, rootCaRollover } from './commands/root-ca.command';
+import { subCaRequest, type SubCaRequestOptions } from './commands/sub-ca.command';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** Runs one command with a context for the chosen service; closes resources; maps errors to one stderr line. */
+function action<A extends unknown[]>(run: (context: CliContext, ...args: A) => Promise<number | void>) {
+  return async (...args: A): Promise<void> => {
+    let context: CliContext | undefined;
+    try {
+      context = CliContext.fromEnvironment(program.opts<{ service: string }>().service);
+      process.exitCode = (await run(context, ...args)) ?? 0;
+    } catch (error) {
+      const message = error instanceof ConfigurationError ? formatConfigurationError('smpki', error) : `smpki: ${(error as Error).message}`;
+      process.stderr.write(`${message}\n`);
+      process.exitCode = 2;
+    } finally {
+      await context?.close().catch(() => undefined);
+    }
+  };
+}
+
+const program = new Command('smpki')
+  .description('smpki operator command line (settings from the SMPKI_* environment of the service)')
+  .option('--service <name>', 'whose configuration defaults apply: root-ca, sub-ca, skm, directory', process.env.SMPKI_SERVICE ?? 'sub-ca');
+
+program.command('init').description('create the platform keys in the HSM token when missing').action(action((context) => initPlatformKeys(context, out)));
+
+const auth = program.command('auth').description('operator authentication');
+auth
+  .command('bootstrap')
+  .description("create the first administrator's one-time bootstrap credential and print it once")
+  .option('--quiet', 'print only the secret, or nothing')
+  .option('--renew', 'replace an unused credential whose secret was lost')
+  .action(action((context, options: { quiet?: boolean; renew?: boolean }) => bootstrapCredential(context, options, out)));
+auth
+  .command('token')
+  .description('issue an access token signed by the platform token key in the HSM (audited as auth.token.issue); prints only the token')
+  .requiredOption('--role <role...>', 'the role(s) the token carries, e.g. ca-operator')
+  .requiredOption('--subject <name>', 'who the token is for (the actor in the audit trail)')
+  .option('--ttl <seconds>', 'lifetime in seconds (default: the configured token lifetime, at most 3600)')
+  .action(action((context, options: AuthTokenOptions) => issueAccessToken(context, options, out)));
+
+const audit = program.command('audit').description('the hash-chained audit trail');
+audit
+  .command('verify')
+  .description('verify the chain and the signed checkpoints; exit 1 naming the first broken entry')
+  .option('--trusted-key <pem...>', 'checkpoint public keys to trust (default: the configured checkpoint key in the HSM)')
+  .action(action((context, options: { trustedKey?: string[] }) => verifyAudit(context, options.trustedKey ?? [], out)));
+
+const hsm = program.command('hsm').description('the PKCS#11 token');
+hsm.command('status').description('token state and module capabilities').action(action((context) => hsmStatus(context, out)));
+hsm.command('keys').description('list the keys in the token').action(action((context) => hsmListKeys(context, out)));
+hsm
+  .command('public-key <uri>')
+  .description('print the PEM public key of an EC key (e.g. to trust it elsewhere)')
+  .action(action((context, uri: string) => hsmPublicKey(context, uri, out)));
+
+program
+  .command('lint <certificates...>')
+  .description('check certificates (PEM or DER) against the SM-PKI profiles; exit 1 naming each broken rule')
+  .option('--profile <name>', 'the profile to check against (default: recognised from the certificate)')
+  .option('--issuer <certificate>', 'the issuing CA certificate (validity and key identifier checks)')
+  .option('--profile-options <json>', 'values the SM-PKI leaves open (validities, meter id attribute, ...)')
+  .option('--json', 'print the findings as JSON')
+  .action((files: string[], options: LintCommandOptions) => {
+    // Needs no service configuration: it reads only the files it is given.
+    try {
+      process.exitCode = lintCertificates(files, options, out);
+    } catch (error) {
+      process.stderr.write(`smpki: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  });
+
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+const rootCa = program.command('root-ca').description('the offline root CA (use with --service root-ca): files in, files out');
+rootCa
+  .command('ceremony')
+  .description('key ceremony: root key in the HSM, self-signed root certificate, signed transcript in the audit trail')
+  .requiredOption('--file <ceremony.json>', 'the ceremony file (name, keyUri, subject, curve, validityYears, policyOids, crl)')
+  .requiredOption('--out <dir>', 'where the root certificate (PEM, DER) and the transcript are written')
+  .option('--operator <name>', 'who runs the ceremony (default: cli:<OS user>)')
+  .action(action((context, options: { file: string; out: string; operator?: string }) => rootCaCeremony(context, options, out, err)));
+rootCa
+  .command('certify')
+  .description('certify a sub-CA (or CRL signer) PKCS#10 request with the root key')
+  .requiredOption('--root <name>', 'the root generation (ceremony name)')
+  .requiredOption('--request <req.pem>', 'PKCS#10 request, PEM or DER')
+  .option('--profile <name>', 'sm-sub-ca or sm-crl-signer', 'sm-sub-ca')
+  .requiredOption('--out <sub.pem>', 'the certificate (DER when the name ends in .der)')
+  .option('--operator <name>', 'who certifies (default: cli:<OS user>)')
+  .action(action((context, options: { root: string; request: string; profile: string; out: string; operator?: string }) => rootCaCertify(context, options, out, err)));
+rootCa
+  .command('revoke')
+  .description('revoke a certificate the root issued')
+  .requiredOption('--root <name>', 'the root generation')
+  .requiredOption('--serial <hex>', 'serial number')
+  .option('--reason <reason>', 'CRL reason', 'cACompromise')
+  .option('--operator <name>', 'who revokes (default: cli:<OS user>)')
+  .action(action((context, options: { root: string; serial: string; reason: string; operator?: string }) => rootCaRevoke(context, options, out, err)));
+rootCa
+  .command('crl')
+  .description("sign the root's next CRL (ARL) with the root key")
+  .requiredOption('--root <name>', 'the root generation')
+  .requiredOption('--out <file>', 'PEM, or DER when the name ends in .der or .crl')
+  .option('--operator <name>', 'who signs (default: cli:<OS user>)')
+  .action(action((context, options: { root: string; out: string; operator?: string }) => rootCaCrl(context, options, out, err)));
+rootCa
+  .command('rollover')
+  .description('new root generation (serialNumber + 1) with link certificates new-with-old and old-with-new')
+  .requiredOption('--from <name>', 'the current root generation')
+  .requiredOption('--name <name>', 'the new generation')
+  .requiredOption('--key-uri <uri>', 'PKCS#11 URI of the new root key (must not exist)')
+  .option('--curve <curve>', 'brainpoolP384r1 or brainpoolP512r1 (default: the current root\'s)')
+  .option('--validity-years <n>', 'validity of the new root (default 10)')
+  .requiredOption('--out <dir>', 'where the new root, the link certificates and the transcript are written')
+  .option('--operator <name>', 'who runs the rollover (default: cli:<OS user>)')
+  .action(action((context, options: Parameters<typeof rootCaRollover>[1]) => rootCaRollover(context, options, out, err)));
+
+const subCa = program.command('sub-ca').description('sub-CA keys and their certification by the root');
+subCa
+  .command('request')
+  .description('generate the sub-CA key in the HSM (audited) and write its PKCS#10 request, for `root-ca certify`')
+  .requiredOption('--key-uri <uri>', 'PKCS#11 URI of the new key (refused when it exists, unless --reuse-key)')
+  .requiredOption('--subject <dn>', 'e.g. "CN=SM-Test-Market.CA,O=SM-Test-PKI-DE,C=DE,serialNumber=1"')
+  .option('--curve <curve>', 'brainpoolP256r1 or brainpoolP384r1', 'brainpoolP256r1')
+  .option('--reuse-key', 'sign with the existing key at --key-uri instead of refusing it')
+  .requiredOption('--out <req.pem>', 'the request (DER when the name ends in .der)')
+  .action(action((context, options: SubCaRequestOptions) => subCaRequest(context, options, out)));
+
+void program.parseAsync(process.argv);

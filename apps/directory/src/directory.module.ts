@@ -1,0 +1,11 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, type ServiceConfig } from '@smpki/platform';
+import { RuntimeModule } from '@smpki/runtime';
+
+/** Root module of the smpki-directory service. Its feature modules are added here as they are written. */
+@Module({})
+export class DirectoryModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return { module: DirectoryModule, imports: [PlatformModule.forRoot(config), RuntimeModule.forRoot(config)] };
+  }
+}

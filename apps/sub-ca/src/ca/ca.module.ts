@@ -1,0 +1,54 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { AuditTrail } from '@smpki/audit';
+import { CaRegistry, CertificateIssuer, CertificateLookup, CertificateRevoker, CrlPublisher, type CaInstanceConfig } from '@smpki/ca';
+import type { KeyManager } from '@smpki/hsm';
+import { AUDIT_TRAIL, DATA_SOURCE, KEY_MANAGER } from '@smpki/platform';
+import type { DataSource } from 'typeorm';
+import { CertificatesController } from './certificates.controller';
+import { CrlController } from './crl.controller';
+import { CrlSchedulerService } from './crl-scheduler.service';
+import { LintController } from './lint.controller';
+
+/** The CA instances of the sub-CA service (SMPKI_CA_CONFIG), their API under /v1/cas/{ca}, and the linter. */
+@Module({})
+export class CaModule {
+  static forRoot(configs: readonly CaInstanceConfig[]): DynamicModule {
+    return {
+      module: CaModule,
+      controllers: [CertificatesController, CrlController, LintController],
+      providers: [
+        {
+          provide: CaRegistry,
+          inject: [KEY_MANAGER, DATA_SOURCE],
+          useFactory: (keys: KeyManager, dataSource: DataSource) => CaRegistry.open(configs, keys, dataSource),
+        },
+        {
+          provide: CertificateIssuer,
+          inject: [CaRegistry, DATA_SOURCE, AUDIT_TRAIL],
+          useFactory: (registry: CaRegistry, dataSource: DataSource, audit: AuditTrail) => new CertificateIssuer(registry, dataSource, audit),
+        },
+        {
+          provide: CertificateRevoker,
+          inject: [CaRegistry, DATA_SOURCE, AUDIT_TRAIL, CrlPublisher],
+          // crlOnRevocation: the answer waits for the new CRL. The revocation is committed by then, so a CRL that
+          // cannot be signed is logged (the scheduler and the next GET sign one) rather than failing the request.
+          useFactory: (registry: CaRegistry, dataSource: DataSource, audit: AuditTrail, crls: CrlPublisher) =>
+            new CertificateRevoker(registry, dataSource, audit, (ca) =>
+              crls.issueCrl(ca, 'system').catch((error: unknown) => new Logger('CrlOnRevocation').error(`CA ${ca}: no CRL after the revocation (${(error as Error).message})`)),
+            ),
+        },
+        {
+          provide: CertificateLookup,
+          inject: [CaRegistry, DATA_SOURCE],
+          useFactory: (registry: CaRegistry, dataSource: DataSource) => new CertificateLookup(registry, dataSource),
+        },
+        {
+          provide: CrlPublisher,
+          inject: [CaRegistry, DATA_SOURCE, AUDIT_TRAIL],
+          useFactory: (registry: CaRegistry, dataSource: DataSource, audit: AuditTrail) => new CrlPublisher(registry, dataSource, audit),
+        },
+        CrlSchedulerService,
+      ],
+    };
+  }
+}

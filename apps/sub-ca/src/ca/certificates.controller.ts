@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CertificateIssuer, CertificateLookup, CertificateRevoker, requestFromText } from '@smpki/ca';
+import { Command, CurrentPrincipal, type Principal } from '@smpki/auth';
+import { certificateView, type CertificateView } from './certificate.view';
+import { CrmfRequestDto } from './crmf-request.dto';
+import { IssueCertificateDto } from './issue-certificate.dto';
+import { RevokeCertificateDto } from './revoke-certificate.dto';
+
+/** Issuance, lookup and revocation of the certificates of one CA instance. */
+@ApiTags('ca')
+@ApiBearerAuth()
+@Controller('v1/cas/:ca')
+export class CertificatesController {
+  constructor(
+    private readonly issuer: CertificateIssuer,
+    private readonly lookup: CertificateLookup,
+    private readonly revoker: CertificateRevoker,
+  ) {}
+
+  @Post('certificates')
+  @Command('ca.certificate.issue')
+  @ApiOperation({ summary: 'Issue a certificate from a PKCS#10 request under a profile' })
+  @ApiOkResponse({ description: 'The certificate (PEM) and its chain' })
+  async issue(@Param('ca') ca: string, @Body() body: IssueCertificateDto, @CurrentPrincipal() principal: Principal): Promise<CertificateView> {
+    return certificateView(await this.issuer.issueFromPkcs10(ca, body.profile, requestFromText(body.request), principal.subject));
+  }
+
+  @Post('crmf')
+  @Command('ca.certificate.issue')
+  @ApiOperation({
+    summary: 'Issue the certificates of an SM-PKI CRMF request: initial (SIG, ENC, TLS) or renewal signed with the old signature key',
+  })
+  @ApiOkResponse({ description: 'One certificate per request, in request order' })
+  async crmf(@Param('ca') ca: string, @Body() body: CrmfRequestDto, @CurrentPrincipal() principal: Principal): Promise<{ certificates: CertificateView[] }> {
+    const request = requestFromText(body.request);
+    const issued = await this.issuer.issueFromSmPkiRequest(ca, typeof request === 'string' ? Buffer.from(request) : request, principal.subject);
+    return { certificates: issued.map(certificateView) };
+  }
+
+  @Get('certificates/:serial')
+  @Command('ca.certificate.read')
+  @ApiOperation({ summary: 'A certificate of this CA by serial number (hex), with its status' })
+  async get(@Param('ca') ca: string, @Param('serial') serial: string): Promise<CertificateView> {
+    return certificateView(await this.lookup.find(ca, serial));
+  }
+
+  @Post('certificates/:serial/revocation')
+  @HttpCode(200)
+  @Command('ca.certificate.revoke')
+  @ApiOperation({ summary: 'Revoke a certificate with a reason and an optional invalidity date' })
+  async revoke(
+    @Param('ca') ca: string,
+    @Param('serial') serial: string,
+    @Body() body: RevokeCertificateDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CertificateView> {
+    const request = { reason: body.reason, ...(body.invalidityDate ? { invalidityDate: new Date(body.invalidityDate) } : {}) };
+    return certificateView(await this.revoker.revoke(ca, serial, request, principal.subject));
+  }
+}
