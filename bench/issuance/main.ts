@@ -1,0 +1,250 @@
+/**
+ * bench/issuance: certificates per second through the sub-CA's service API. The service runs as in production
+ * (`dist/apps/sub-ca/src/main.js`, its own process) on a temporary SoftHSM2 token (root brainpoolP384r1, sub-CA
+ * brainpoolP256r1) and a fresh PostgreSQL database; K callers send pre-made brainpoolP256r1 PKCS#10 requests to
+ * POST /v1/cas/{ca}/certificates over keep-alive connections for a fixed time. Each certificate costs one signature
+ * verification (the request's proof of possession) and one HSM signature, so the machine's ceiling is half the raw
+ * bp256 signing rate with all workers, measured by bench/lib/hsm-baseline in the same run. Target (issue 3): 70%.
+ *
+ * Run after a build:  npm run bench -- issuance [options]   (or `bash bench/issuance/run.sh [options]`)
+ *   --seconds <n>           timed part (default 10)       --warmup-seconds <n>  untimed first part (default 2)
+ *   --concurrency <n>       requests in flight (default 32)  --requests <n>     distinct CSRs, sent round-robin (default 4000)
+ *   --hsm-workers <n>       the service's SMPKI_HSM_WORKERS (default: cores)
+ *   --baseline-seconds <n>  length of each raw HSM figure (default 3)
+ *   --sqlite                SQLite file instead of PostgreSQL   --profile  V8 CPU profile of the service, summarised
+ *   --check                 exit 1 below 70% of the ceiling     --keep     keep the work directory
+ * Writes bench/results/issuance.json.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/support/postgres';
+import { measureHsmBaseline, type HsmBaseline } from '../lib/hsm-baseline';
+import { formatRate, formatTable } from '../lib/table';
+import { BENCH_CA, BENCH_PROFILE, createBenchPki, type BenchPki } from './bench-pki';
+import { summarizeCpuProfile } from './cpu-profile-summary';
+import { quantile, runIssuanceLoad, type IssuanceLoadResult } from './issuance-load';
+import { createRequestPool } from './request-pool';
+import { countStoredCertificates, type StoredCertificates } from './stored-certificates';
+import { startSubCaProcess, type SubCaProcess } from './sub-ca-process';
+
+/** Issue 3: issuance reaches this share of the ceiling (half the raw bp256 signing rate with all workers). */
+export const REQUIRED_SHARE_OF_CEILING = 0.7;
+
+const log = (line: string) => console.error(`[bench/issuance] ${line}`);
+
+function numberOption(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number (got '${process.argv[index + 1]}')`);
+  return value;
+}
+
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+
+interface Settings {
+  seconds: number;
+  warmupSeconds: number;
+  concurrency: number;
+  requests: number;
+  hsmWorkers: number;
+  baselineSeconds: number;
+  sqlite: boolean;
+  profile: boolean;
+  keep: boolean;
+}
+
+function settings(): Settings {
+  return {
+    seconds: numberOption('seconds', 10),
+    warmupSeconds: numberOption('warmup-seconds', 2),
+    concurrency: Math.round(numberOption('concurrency', 32)),
+    requests: Math.round(numberOption('requests', 4000)),
+    hsmWorkers: Math.round(numberOption('hsm-workers', availableParallelism())),
+    baselineSeconds: numberOption('baseline-seconds', 3),
+    sqlite: flag('sqlite'),
+    profile: flag('profile'),
+    keep: flag('keep'),
+  };
+}
+
+interface Run {
+  load: IssuanceLoadResult;
+  stored: StoredCertificates;
+  uniqueSerialsSeen: number;
+  serviceCpuSeconds: number;
+  loadAverage: { before: number[]; after: number[] };
+  profiles: string[];
+}
+
+async function database(sqlite: boolean, dataDir: string): Promise<{ url: string; drop(): Promise<void>; label: string }> {
+  if (sqlite) return { url: `sqlite:${join(dataDir, 'bench.sqlite')}`, drop: async () => undefined, label: 'SQLite (--sqlite)' };
+  if (!(await postgresAvailable())) throw new Error('PostgreSQL is not reachable (SMPKI_TEST_PG_URL or postgres://postgres@127.0.0.1:5432); run with --sqlite to use SQLite instead');
+  const db: TestDatabase = await createTestDatabase('smpki_bench');
+  return { url: db.url, drop: () => db.drop(), label: `PostgreSQL (${db.name}, dropped afterwards)` };
+}
+
+async function runIssuance(options: Settings, workDir: string): Promise<Run & { databaseLabel: string }> {
+  const dataDir = join(workDir, 'data');
+  const profileDir = join(workDir, 'cpu-profiles');
+  mkdirSync(dataDir);
+  log('creating the token, root (brainpoolP384r1) and sub-CA (brainpoolP256r1) certificates and an operator token');
+  const pki: BenchPki = await createBenchPki(workDir);
+  let db: Awaited<ReturnType<typeof database>> | undefined;
+  let service: SubCaProcess | undefined;
+  try {
+    db = await database(options.sqlite, dataDir);
+    log(`making ${options.requests} brainpoolP256r1 PKCS#10 requests (not timed)`);
+    const requests = await createRequestPool(options.requests);
+    log(`starting dist/apps/sub-ca/src/main.js on ${db.label} with ${options.hsmWorkers} HSM workers${options.profile ? ', CPU profile on' : ''}`);
+    service = await startSubCaProcess({ pki, dataDir, databaseUrl: db.url, hsmWorkers: options.hsmWorkers, ...(options.profile && { cpuProfileDir: profileDir }) });
+    log(`issuing for ${options.warmupSeconds} s (warm-up) + ${options.seconds} s with ${options.concurrency} requests in flight`);
+    const before = loadavg();
+    let cpuAtStart = 0;
+    let serviceCpuSeconds = 0;
+    const running = service;
+    const load = await runIssuanceLoad({
+      baseUrl: service.baseUrl,
+      ca: BENCH_CA,
+      profile: BENCH_PROFILE,
+      accessToken: pki.accessToken,
+      requests,
+      concurrency: options.concurrency,
+      durationMs: options.seconds * 1000,
+      warmupMs: options.warmupSeconds * 1000,
+      onTimedPart: (edge) => {
+        if (edge === 'start') cpuAtStart = running.cpuSeconds();
+        else serviceCpuSeconds = running.cpuSeconds() - cpuAtStart;
+      },
+    });
+    const after = loadavg();
+    // Stopped first: every answer it gave was committed, and a CPU profile is written at exit.
+    await service.stop();
+    service = undefined;
+    const stored = await countStoredCertificates(db.url);
+    const profiles = options.profile ? readdirSync(profileDir).map((name) => join(profileDir, name)) : [];
+    return {
+      load,
+      stored,
+      uniqueSerialsSeen: new Set(load.serials).size,
+      serviceCpuSeconds,
+      loadAverage: { before, after },
+      profiles,
+      databaseLabel: db.label,
+    };
+  } finally {
+    await service?.stop();
+    await db?.drop();
+    pki.remove();
+  }
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+function report(options: Settings, baseline: HsmBaseline, run: Run & { databaseLabel: string }): { text: string; share: number } {
+  const { load } = run;
+  const rawSign = baseline.rates.bp256SignAllWorkers.perSecond;
+  const ceiling = rawSign / 2;
+  const share = load.perSecond / ceiling;
+  const cores = availableParallelism();
+  const rows = [
+    ['certificates issued (timed part)', `${load.issued} in ${load.seconds.toFixed(2)} s`],
+    ['certificates/s', formatRate(load.perSecond)],
+    ['latency p50 / p99', `${ms(quantile(load.latenciesMs, 0.5))} / ${ms(quantile(load.latenciesMs, 0.99))}`],
+    [`raw brainpoolP256r1 sign, ${baseline.workers} workers (bench/hsm)`, formatRate(rawSign)],
+    ['raw brainpoolP256r1 verify (node:crypto)', formatRate(baseline.rates.bp256Verify.perSecond)],
+    [`openssl speed -multi ${baseline.workers} ecdsabrp256r1 sign`, formatRate(baseline.openssl.signPerSecond)],
+    ['ceiling = raw sign / 2 (1 verify + 1 sign each)', formatRate(ceiling)],
+    ['share of the ceiling', `${pct(share)} (${share >= REQUIRED_SHARE_OF_CEILING ? 'meets' : 'BELOW'} the required ${pct(REQUIRED_SHARE_OF_CEILING)})`],
+    ['CPU: service (all threads) / load generator', `${pct(run.serviceCpuSeconds / load.seconds / cores)} / ${pct(load.clientCpuSeconds / load.seconds / cores)} of ${cores} cores`],
+    ['load average before / after', `${run.loadAverage.before.map((v) => v.toFixed(2)).join(' ')} / ${run.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`],
+    ['rows in ca_certificate / certificates answered', `${run.stored.rows} / ${load.serials.length} (incl. ${load.warmupIssued} in warm-up)`],
+    ['distinct serials (database / answers)', `${run.stored.distinctSerials} / ${run.uniqueSerialsSeen}`],
+  ];
+  const text = [
+    `bench/issuance on ${cores} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${run.databaseLabel}`,
+    `POST /v1/cas/${BENCH_CA}/certificates (${BENCH_PROFILE}), ${options.concurrency} in flight, ${options.requests} distinct CSRs, ${options.hsmWorkers} HSM workers`,
+    '',
+    formatTable(['figure', 'value'], rows),
+  ].join('\n');
+  return { text, share };
+}
+
+function profileReport(paths: string[]): string {
+  return paths
+    .map((path) => {
+      const summary = summarizeCpuProfile(path);
+      const lines = (shares: Array<{ name: string; ms: number; share: number }>) => shares.map((item) => [item.name, `${Math.round(item.ms)} ms`, pct(item.share)]);
+      return [
+        `CPU profile ${path}: ${Math.round(summary.totalMs)} ms on CPU, ${Math.round(summary.idleMs)} ms idle (whole life of the thread)`,
+        formatTable(['area (self time)', 'time', 'share'], lines(summary.areas.slice(0, 10))),
+        formatTable(['function (self time)', 'time', 'share'], lines(summary.functions)),
+      ].join('\n\n');
+    })
+    .join('\n\n');
+}
+
+/** Nothing lost, nothing extra, no serial twice: else the run does not count. */
+function consistencyProblems(run: Run): string[] {
+  const problems: string[] = [];
+  if (run.stored.rows !== run.load.serials.length) problems.push(`ca_certificate holds ${run.stored.rows} rows but the service answered ${run.load.serials.length} certificates`);
+  if (run.stored.distinctSerials !== run.stored.rows) problems.push(`${run.stored.rows - run.stored.distinctSerials} serial(s) repeat in ca_certificate`);
+  if (run.uniqueSerialsSeen !== run.load.serials.length) problems.push(`${run.load.serials.length - run.uniqueSerialsSeen} serial(s) were answered twice`);
+  return problems;
+}
+
+async function main(): Promise<void> {
+  const options = settings();
+  log(`measuring the raw HSM rates (${options.baselineSeconds} s per figure)`);
+  const baseline = await measureHsmBaseline({ durationMs: options.baselineSeconds * 1000, rounds: 1, log: (line) => log(`hsm: ${line}`) });
+  const workDir = mkdtempSync(join(tmpdir(), 'smpki-bench-issuance-'));
+  try {
+    const run = await runIssuance(options, workDir);
+    const { text, share } = report(options, baseline, run);
+    console.log(text);
+    if (run.profiles.length > 0) console.log(`\n${profileReport(run.profiles)}`);
+    const problems = consistencyProblems(run);
+    for (const problem of problems) console.log(`PROBLEM: ${problem}`);
+    const resultsDir = join(process.cwd(), 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const { latenciesMs, serials, ...load } = run.load;
+    writeFileSync(
+      join(resultsDir, 'issuance.json'),
+      `${JSON.stringify(
+        {
+          measuredAt: new Date().toISOString(),
+          settings: options,
+          database: run.databaseLabel,
+          issuance: { ...load, answered: serials.length, p50Ms: quantile(latenciesMs, 0.5), p99Ms: quantile(latenciesMs, 0.99) },
+          serviceCpuSeconds: run.serviceCpuSeconds,
+          loadAverage: run.loadAverage,
+          stored: run.stored,
+          ceilingPerSecond: baseline.rates.bp256SignAllWorkers.perSecond / 2,
+          shareOfCeiling: share,
+          requiredShare: REQUIRED_SHARE_OF_CEILING,
+          problems,
+          hsmBaseline: baseline,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`wrote ${join(resultsDir, 'issuance.json')}`);
+    if (problems.length > 0 || (flag('check') && share < REQUIRED_SHARE_OF_CEILING)) process.exitCode = 1;
+  } finally {
+    if (options.keep) log(`kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});
