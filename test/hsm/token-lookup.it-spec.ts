@@ -47,6 +47,22 @@ describe('token lookup at open', () => {
     }
   });
 
+  it('waits for the user PIN of a token that is labelled but not yet fully initialised', async () => {
+    // softhsm2-util --init-token does C_InitToken, then C_InitPIN: a service opening in between found the label
+    // and failed its login with CKR_USER_PIN_NOT_INITIALIZED (seen in CI). pkcs11-tool splits the two steps.
+    const env = { ...process.env, SOFTHSM2_CONF: configPath };
+    await run('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--init-token', '--label', 'half-token', '--so-pin', '123456'], { env });
+    const opening = Pkcs11KeyManager.open(config('half-token'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await run('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', 'half-token', '--login', '--login-type', 'so', '--so-pin', '123456', '--init-pin', '--pin', '1234'], { env });
+    const keys = await opening;
+    try {
+      expect(await keys.health()).toMatchObject({ ok: true });
+    } finally {
+      await keys.close();
+    }
+  });
+
   it('still refuses a token that never appears, naming it', async () => {
     await expect(Pkcs11KeyManager.open(config('no-such-token'))).rejects.toMatchObject({
       code: 'token-not-found',

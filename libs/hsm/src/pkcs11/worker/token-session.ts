@@ -106,19 +106,35 @@ export class TokenSession {
     this.epochSeen = Atomics.load(this.control, ControlSlot.epoch);
   }
 
-  /** findSlot, re-reading the module's token list a few times before a missing token counts as missing. */
+  /**
+   * findSlot, re-reading the module's token list a few times before a missing token counts as missing. A token
+   * whose user PIN is not set yet is also looked at again: `softhsm2-util --init-token` labels the token
+   * (C_InitToken) a moment before it sets the user PIN (C_InitPIN), and a service starting in that moment would
+   * otherwise fail its login. After the last attempt the login itself reports what is wrong.
+   */
   private findSlotAtStart(): Buffer {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.findSlot();
+        const slot = this.findSlot();
+        if (this.userPinInitialised(slot) || attempt >= TOKEN_LOOKUP_ATTEMPTS) return slot;
+        this.pauseBeforeLookingAgain();
       } catch (error) {
         const retryable = (error instanceof HsmError && error.code === 'token-not-found') || ckrOf(error) === 'CKR_CRYPTOKI_NOT_INITIALIZED';
         if (!retryable || attempt >= TOKEN_LOOKUP_ATTEMPTS) throw error;
-        ignoring(['CKR_CRYPTOKI_NOT_INITIALIZED'], () => this.pkcs11.C_Finalize());
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, TOKEN_LOOKUP_PAUSE_MS);
-        this.initialize();
+        this.pauseBeforeLookingAgain();
       }
     }
+  }
+
+  private userPinInitialised(slot: Buffer): boolean {
+    return (this.pkcs11.C_GetTokenInfo(slot).flags & pkcs11js.CKF_USER_PIN_INITIALIZED) !== 0;
+  }
+
+  /** SoftHSM reads the token files at C_Initialize only: re-initialise to see another process's changes. */
+  private pauseBeforeLookingAgain(): void {
+    ignoring(['CKR_CRYPTOKI_NOT_INITIALIZED'], () => this.pkcs11.C_Finalize());
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, TOKEN_LOOKUP_PAUSE_MS);
+    this.initialize();
   }
 
   /**
