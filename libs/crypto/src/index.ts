@@ -51,6 +51,7 @@ export {
   type NameStringEncoding,
   type ParsedNameAttribute,
 } from './x509/name';
+export { namesMatch } from './x509/name-match';
 export {
   randomSerialNumber,
   serialNumberContents,

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { AuditEvent, AuditTrail } from '@smpki/audit';
 import { CaCertificate, CaCrl, CaRegistry, CertificateIssuer, CertificateLookup, CertificateRevoker, CrlPublisher, CrlReissueScheduler } from '@smpki/ca';
-import { parseCrl } from '@smpki/crypto';
+import { encodeName, parseCrl } from '@smpki/crypto';
 import { ProblemException } from '@smpki/platform';
 import { lintCertificate, SM_PKI_PROFILES } from '@smpki/policy';
 import type { TestDatabaseFactory, TestDatabase } from '../../persistence/support/test-databases';
@@ -217,6 +217,16 @@ export function caIssuanceSuite(openDatabase: TestDatabaseFactory): void {
       const later = new CertificateIssuer(registry, db.dataSource, audit, SM_PKI_PROFILES, () => afterExpiry);
       const stored = await certificateCount();
       await refusal(later.issueFromSmPkiRequest('market', renewal, REQUESTER), 400, 'crmf.signer-expired');
+      expect(await certificateCount()).toBe(stored);
+    });
+
+    it('crmf.subject-mismatch: a renewal signed with one participant\'s key asking for another participant\'s name', async () => {
+      const { old } = await oldSignatureCertificate('thief-sig');
+      const otherSubject = encodeName([{ type: 'CN', value: 'Victim.EMT.MAK' }, { type: 'O', value: 'SM-Test-PKI-DE' }, { type: 'OU', value: '9900000000003' }, { type: 'C', value: 'DE' }]);
+      const renewal = await renewalRequest(old.der, opensslKey(pki.workspace, 'thief-sig'), [pki.sub.der], otherSubject);
+      const stored = await certificateCount();
+      const document = await refusal(issuer.issueFromSmPkiRequest('market', renewal, REQUESTER), 400, 'crmf.subject-mismatch');
+      expect(document.detail).toContain('Victim.EMT.MAK');
       expect(await certificateCount()).toBe(stored);
     });
 

@@ -16,9 +16,11 @@ export function opensslKey(workspace: OpensslWorkspace, name: string): KeyObject
   return createPrivateKey(readFileSync(join(workspace.dir, `${name}.key`)));
 }
 
-/** A renewal of `oldCertificate`'s subject (new SIG and TLS keys), signed with `oldKey`; `chain` is included after it. */
-export async function renewalRequest(oldCertificate: Buffer, oldKey: KeyObject, chain: Buffer[]): Promise<Buffer> {
-  const subject = parseCertificate(oldCertificate).subject.der;
+/**
+ * A renewal of `oldCertificate`'s subject (new SIG and TLS keys), signed with `oldKey`; `chain` is included after it.
+ * `subject` replaces the subject asked for (a renewal that must be refused).
+ */
+export async function renewalRequest(oldCertificate: Buffer, oldKey: KeyObject, chain: Buffer[], subject: Buffer = parseCertificate(oldCertificate).subject.der): Promise<Buffer> {
   const requests = (['sig', 'tls'] as const).map((purpose) => {
     const key = generateTestKey();
     const subjectAltName = purpose === 'tls' ? { ...SAN, dns: ['maco.company.invalid'] } : SAN;

@@ -32,6 +32,7 @@ export type CrmfRule =
   | 'crmf.signer-not-yet-valid'
   | 'crmf.signer-revoked'
   | 'crmf.signer-unknown'
+  | 'crmf.subject-mismatch'
   // generic CMS SignedData verification (../cms); a renewal reports them as the crmf.* rules above
   | 'cms.malformed'
   | 'cms.signer-not-found'
