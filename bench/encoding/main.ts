@@ -2,6 +2,7 @@
  * bench/encoding: the cost of encoding an SM-PKI end-entity certificate (serial, names, extensions, TBS and
  * envelope; the signature is a fixed one) on one thread, beside software brainpoolP256r1 and P-256 signatures
  * measured in the same run: the bulk issuance path must spend its time in the HSM, not in the encoder.
+ * Also the pre-issuance check of @smpki/policy (./issuance-check.ts), which runs for every certificate issued.
  * `npm run bench -- encoding` (add --json for one JSON line).
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
   type CertificateTemplate,
 } from '@smpki/crypto';
 import type { Curve, Signer } from '@smpki/hsm';
+import { formatIssuanceCheck, measureIssuanceCheck } from './issuance-check';
 
 /** Signs nothing: one fixed DER signature, so only the encoding is measured. */
 function fixedSignatureSigner(curve: Curve = 'brainpoolP256r1'): Signer {
@@ -98,8 +100,9 @@ async function main(): Promise<void> {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve });
     signMs[label] = perCall(300, () => sign('sha256', sample, { key: privateKey, dsaEncoding: 'der' }));
   }
+  const issuanceCheck = measureIssuanceCheck();
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ certificateBytes: sample.length, encodeMs, signMs })}\n`);
+    process.stdout.write(`${JSON.stringify({ certificateBytes: sample.length, encodeMs, signMs, issuanceCheck })}\n`);
     return;
   }
   const rate = (ms: number): string => `${Math.round(1000 / ms).toLocaleString('en-US')}/s`;
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
       `  sign brainpoolP256r1 (node)   ${(signMs['brainpoolP256r1']! * 1000).toFixed(1)} µs  ${rate(signMs['brainpoolP256r1']!)}`,
       `  sign P-256 (node)             ${(signMs['P-256']! * 1000).toFixed(1)} µs  ${rate(signMs['P-256']!)}`,
       `  encoding / bp256 signature    ${((encodeMs / signMs['brainpoolP256r1']!) * 100).toFixed(1)}%`,
+      formatIssuanceCheck(issuanceCheck),
       '',
     ].join('\n'),
   );

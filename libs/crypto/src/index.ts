@@ -25,6 +25,8 @@ export {
   type SignatureAlgorithmName,
 } from './signature-algorithm';
 export { derFromInput, fromPem, toPem, type PemLabel } from './pem';
+// the strict DER reader (also what @smpki/policy reads certificate facts with)
+export * from './der';
 
 // ECDSA signature formats and the @peculiar/x509 brainpool fix
 export { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa/ecdsa-signature';

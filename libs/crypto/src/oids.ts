@@ -61,19 +61,29 @@ export const NameAttributeOids = {
   emailAddress: '1.2.840.113549.1.9.1',
 } as const;
 
-/** Certificate extensions (RFC 5280 4.2). */
+/**
+ * Certificate extensions (RFC 5280 4.2), by the names profiles use for them (@smpki/policy names every extension it
+ * knows from this table; one it does not find here is reported as unknown).
+ */
 export const CertificateExtensionOids = {
+  subjectDirectoryAttributes: '2.5.29.9',
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
+  privateKeyUsagePeriod: '2.5.29.16',
   subjectAltName: '2.5.29.17',
   issuerAltName: '2.5.29.18',
   basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
   cRLDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
   authorityKeyIdentifier: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
   freshestCRL: '2.5.29.46',
+  inhibitAnyPolicy: '2.5.29.54',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
 } as const;
 
 /** CRL and CRL entry extensions (RFC 5280 5.2, 5.3). */

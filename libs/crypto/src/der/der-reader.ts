@@ -73,8 +73,15 @@ export function* iterateChildren(der: Uint8Array, parent: Tlv, what: string): Ge
   }
 }
 
+/** The elements inside a constructed element, as an array (a plain loop: names and extensions are read per certificate issued). */
 export function children(der: Uint8Array, parent: Tlv, what: string): Tlv[] {
-  return [...iterateChildren(der, parent, what)];
+  const result: Tlv[] = [];
+  for (let offset = parent.valueOffset; offset < parent.end; ) {
+    const child = readTlv(der, offset, parent.end, what);
+    result.push(child);
+    offset = child.end;
+  }
+  return result;
 }
 
 /** Reads the elements of a SEQUENCE field by field: optional fields are recognised by their tag. */

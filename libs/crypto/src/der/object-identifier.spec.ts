@@ -17,6 +17,19 @@ describe('object identifiers', () => {
     expect(decodeOidContents(encodeOidContents(oid))).toBe(oid);
   });
 
+  it('decodes from the octets as they are now, also when a cached OID shares their hash or their buffer', () => {
+    // 0x2a40 and 0x2b21 hash alike (31 * 0x2a + 0x40 = 31 * 0x2b + 0x21): the cache must compare the octets.
+    expect(decodeOidContents(Buffer.of(0x2a, 0x40))).toBe('1.2.64');
+    expect(decodeOidContents(Buffer.of(0x2b, 0x21))).toBe('1.3.33');
+    expect(decodeOidContents(Buffer.of(0x2a, 0x40))).toBe('1.2.64');
+    // A reused buffer (a parser's view) must not change what the cache holds.
+    const reused = Buffer.from('2a864a', 'hex');
+    expect(decodeOidContents(reused.subarray(0, 3))).toBe('1.2.842');
+    reused.set([0x2b, 0x06, 0x01]);
+    expect(decodeOidContents(reused.subarray(0, 3))).toBe('1.3.6.1');
+    expect(decodeOidContents(Buffer.from('2a864a', 'hex'))).toBe('1.2.842');
+  });
+
   it('refuses malformed encodings and strings', () => {
     expect(() => decodeOidContents(Buffer.of(0x2a, 0x80, 0x01))).toThrow(expect.objectContaining({ rule: 'der.malformed' }));
     expect(() => decodeOidContents(Buffer.of(0x2a, 0x86))).toThrow(/ends inside an arc/);

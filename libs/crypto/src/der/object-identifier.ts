@@ -2,7 +2,8 @@
 import { malformed } from './der-reader';
 
 const ENCODED = new Map<string, Buffer>();
-const DECODED = new Map<string, string>();
+/** Decoded OIDs by a hash of their contents, each with a copy of the contents to confirm the hit. */
+const DECODED = new Map<number, { contents: Buffer; oid: string }>();
 const CACHE_LIMIT = 4096;
 
 /** The contents octets of an OID (no tag or length). Throws TypeError for a string that is not an OID. */
@@ -26,15 +27,17 @@ function base128(value: bigint): number[] {
   return groups;
 }
 
-/** The dotted string of OID contents; strict (no 0x80 padding octets, no truncated arc). */
 /** `2.5.29.n`, the arc of every X.509 extension, without building a cache key. */
 const ID_CE = Array.from({ length: 128 }, (_, arc) => `2.5.29.${arc}`);
 
+/** The dotted string of OID contents; strict (no 0x80 padding octets, no truncated arc). */
 export function decodeOidContents(contents: Uint8Array, what = 'object identifier'): string {
   if (contents.length === 3 && contents[0] === 0x55 && contents[1] === 0x1d && contents[2]! < 0x80) return ID_CE[contents[2]!]!;
-  const key = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString('latin1');
+  // Keyed by a number, not a string of the octets: building that string was the larger part of a cache hit, and
+  // the pre-issuance check decodes a dozen OIDs per certificate.
+  const key = contentsHash(contents);
   const cached = DECODED.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && sameOctets(cached.contents, contents)) return cached.oid;
   if (contents.length === 0) throw malformed(what, 'empty object identifier');
   const arcs: bigint[] = [];
   let value = 0n;
@@ -53,6 +56,18 @@ export function decodeOidContents(contents: Uint8Array, what = 'object identifie
   const firstArc = arcs[0]!;
   const head = firstArc < 80n ? [firstArc / 40n, firstArc % 40n] : [2n, firstArc - 80n];
   const oid = [...head, ...arcs.slice(1)].join('.');
-  if (DECODED.size < CACHE_LIMIT) DECODED.set(key, oid);
+  if (DECODED.size < CACHE_LIMIT && cached === undefined) DECODED.set(key, { contents: Buffer.from(contents), oid });
   return oid;
+}
+
+function contentsHash(contents: Uint8Array): number {
+  let hash = contents.length;
+  for (let i = 0; i < contents.length; i++) hash = (Math.imul(hash, 31) + contents[i]!) | 0;
+  return hash;
+}
+
+function sameOctets(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -5,14 +5,15 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import type { TBSCertificate } from '@peculiar/asn1-x509';
+import { ecdsaSignatureAlgorithm } from '@smpki/crypto';
 import type { CertificateFacts } from './certificate-facts';
 import type { CertificateProfile, ProfileSet } from './certificate-profile';
-import { decodeExtensions, decodeName, decodeSubjectPublicKeyInfo, extensionFact } from './der/fact-decoders';
+import { decodeExtensions, decodeName, decodeSubjectPublicKeyInfo, extensionFact } from './fact-decoders';
 import { error } from './finding';
 import { readCertificateFacts, readTbsCertificateFacts } from './read-certificate-facts';
 import { resolveProfile, result, runProfileChecks, unknownProfile, type ProfileCheckResult } from './run-profile-checks';
 import { SM_PKI_PROFILES } from './sm-pki-profiles';
-import { ECDSA_SIGNATURE_OIDS, type HashName } from './vocabulary';
+import type { HashName } from './vocabulary';
 
 /**
  * The certificate as the CA will sign it, in the shape of @smpki/crypto's CertificateTemplate (names as DER,
@@ -68,7 +69,7 @@ function candidateFacts(candidate: IssuanceCandidate, issuer: CertificateFacts |
   return {
     version: 3,
     serialNumber: candidate.serialNumber && Buffer.from(candidate.serialNumber),
-    signatureAlgorithmOid: candidate.signatureHash && ECDSA_SIGNATURE_OIDS[candidate.signatureHash],
+    signatureAlgorithmOid: candidate.signatureHash && ecdsaSignatureAlgorithm(candidate.signatureHash).oid,
     signatureHash: candidate.signatureHash,
     issuer: candidate.issuer ? decodeName(candidate.issuer) : (issuer?.subject ?? (profile.selfSigned ? subject : undefined)),
     subject,

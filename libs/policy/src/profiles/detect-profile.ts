@@ -4,10 +4,10 @@
  * `.SMGW` role segment, and the key pair's purpose (EKU for TLS, keyEncipherment/keyAgreement for ENC, else SIG).
  * A certificate that breaks its profile is still recognised, so the findings say how it breaks it.
  */
+import { ExtendedKeyUsageOids } from '@smpki/crypto';
 import { attributeValues, type CertificateFacts } from './certificate-facts';
 import type { ProfileSet } from './certificate-profile';
 import type { SmPkiProfileName } from './sm-pki-profiles';
-import { KEY_PURPOSE_OIDS } from './vocabulary';
 
 export function detectSmPkiProfile(facts: CertificateFacts, profiles: ProfileSet): SmPkiProfileName {
   const keyUsage = facts.decoded.keyUsage ?? [];
@@ -39,7 +39,7 @@ function hasMeterId(facts: CertificateFacts, profiles: ProfileSet): boolean {
 
 function purposeOf(facts: CertificateFacts): 'tls' | 'sig' | 'enc' {
   const purposes = facts.decoded.extendedKeyUsage ?? [];
-  if (purposes.includes(KEY_PURPOSE_OIDS.serverAuth) || purposes.includes(KEY_PURPOSE_OIDS.clientAuth)) return 'tls';
+  if (purposes.includes(ExtendedKeyUsageOids.serverAuth) || purposes.includes(ExtendedKeyUsageOids.clientAuth)) return 'tls';
   const keyUsage = facts.decoded.keyUsage ?? [];
   return keyUsage.includes('keyEncipherment') || keyUsage.includes('keyAgreement') ? 'enc' : 'sig';
 }

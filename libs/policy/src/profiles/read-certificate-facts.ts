@@ -1,14 +1,14 @@
 /**
  * Certificates to {@link CertificateFacts}. The certificate is parsed with @peculiar/asn1-x509 (structure and the
- * exact signed bytes); the TBSCertificate's fields are then read in place by the DER walker (./der), which is
- * what the pre-issuance path uses too. An extension that does not decode is recorded as malformed rather than
+ * exact signed bytes); the TBSCertificate's fields are then read in place with @smpki/crypto's DER reader
+ * (./fact-decoders), which is what the pre-issuance path uses too. An extension that does not decode is recorded as malformed rather than
  * thrown, so the linter still reports everything else.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CertificateFacts } from './certificate-facts';
-import { decodeTbsCertificate } from './der/fact-decoders';
-import { ECDSA_SIGNATURE_OIDS, nameOfOid } from './vocabulary';
+import { decodeTbsCertificate } from './fact-decoders';
+import { hashOfSignatureOid } from './vocabulary';
 
 /** The input is not a certificate at all (the linter reports it as `certificate.malformed`). */
 export class CertificateFactsError extends Error {
@@ -34,7 +34,7 @@ export function readCertificateFacts(input: Uint8Array | string): CertificateFac
     ...facts,
     signatureAlgorithmOid: outerOid,
     signatureAlgorithmMismatch: outerOid !== facts.signatureAlgorithmOid,
-    signatureHash: nameOfOid(ECDSA_SIGNATURE_OIDS, outerOid),
+    signatureHash: hashOfSignatureOid(outerOid),
     signed: { tbs, signature: Buffer.from(certificate.signatureValue) },
   };
 }

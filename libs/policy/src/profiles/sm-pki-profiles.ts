@@ -8,10 +8,11 @@
  * the issuing sub-CA's own policy OID (not the SM-PKI one); sub-CA CRL distribution points may name a cRLIssuer;
  * notAfter 23:59:59 UTC; end users: CN `<name>.EMT.<...>`, OU the 13-digit market-participant number.
  */
+import { SmPkiOids } from '@smpki/crypto';
 import type { CertificateProfile, NamingRules, ProfileSet } from './certificate-profile';
 import type { Duration } from './duration';
 import type { PathLenRule, SmPkiProfileOptions } from './sm-pki-profile-options';
-import { SM_PKI_POLICY_OID, type CurveName, type GeneralNameType, type HashName, type KeyUsageName } from './vocabulary';
+import type { CurveName, GeneralNameType, HashName, KeyUsageName } from './vocabulary';
 
 export const SM_PKI_PROFILE_NAMES = [
   'sm-root-ca',
@@ -76,7 +77,7 @@ export function smPkiProfiles(options: SmPkiProfileOptions = {}): Readonly<Recor
     ...caProfile('sm-sub-ca', 'SM-PKI sub-CA, certified by the root', options.subCa?.curves ?? DEFAULTS.subCaCurves, 0),
     signature: { hashes: ROOT_HASHES, hashMatchesIssuerCurve: true },
     naming: pkiNaming({ presence: 'required', suffixes: ['.CA'] }),
-    certificatePolicies: { presence: 'required', required: [options.policyOid ?? SM_PKI_POLICY_OID] },
+    certificatePolicies: { presence: 'required', required: [options.policyOid ?? SmPkiOids.certificatePolicy] },
     validity: { max: options.subCa?.maxValidity ?? DEFAULTS.subCaValidity, withinIssuer: true, notAfterEndOfDay: true },
   };
   const link: CertificateProfile = {

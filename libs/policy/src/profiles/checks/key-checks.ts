@@ -1,11 +1,11 @@
 /** The subject public key: EC, named curve, a curve of the profile. */
+import { KeyAlgorithmOids } from '@smpki/crypto';
 import { error } from '../finding';
-import { EC_PUBLIC_KEY_OID } from '../vocabulary';
 import type { CertificateCheck } from './certificate-check';
 
 export const checkSubjectKey: CertificateCheck = (facts, { profile }) => {
   const key = facts.publicKey;
-  if (key.algorithmOid !== EC_PUBLIC_KEY_OID) {
+  if (key.algorithmOid !== KeyAlgorithmOids.ecPublicKey) {
     return [error('key.algorithm', `the subject key is not an EC key (algorithm ${key.algorithmOid})`)];
   }
   if (key.explicitParameters) {

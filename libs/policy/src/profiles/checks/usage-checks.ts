@@ -1,8 +1,9 @@
 /** keyUsage, extendedKeyUsage and basicConstraints: value and criticality as the profile says. */
+import { ExtendedKeyUsageOids } from '@smpki/crypto';
 import type { CertificateFacts, ExtensionFacts } from '../certificate-facts';
 import type { Presence } from '../certificate-profile';
 import { error, type Finding } from '../finding';
-import { KEY_PURPOSE_OIDS, nameOfOid, type ExtensionName } from '../vocabulary';
+import { nameOfOid, type ExtensionName } from '../vocabulary';
 import type { CertificateCheck } from './certificate-check';
 
 export const checkKeyUsage: CertificateCheck = (facts, { profile }) => {
@@ -26,7 +27,7 @@ export const checkExtendedKeyUsage: CertificateCheck = (facts, { profile }) => {
   const presence = presenceFinding('ext.eku.value', 'extendedKeyUsage', extension !== undefined, rules.presence);
   if (presence) return [presence];
   if (!extension || !purposes) return [];
-  const names = purposes.map((oid) => nameOfOid(KEY_PURPOSE_OIDS, oid) ?? oid);
+  const names = purposes.map((oid) => nameOfOid(ExtendedKeyUsageOids, oid) ?? oid);
   const findings: Finding[] = [];
   const missing = rules.required.filter((purpose) => !names.includes(purpose));
   const extra = names.filter((name) => !(rules.required as string[]).includes(name) && !(rules.optional as string[]).includes(name));
