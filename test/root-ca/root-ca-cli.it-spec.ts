@@ -1,7 +1,9 @@
 /**
  * `smpki root-ca` as an operator runs it offline: ceremony file in, root certificate and signed transcript out;
  * a sub-CA request file certified; the sub-CA revoked and a root CRL file that openssl accepts; a rollover whose
- * link certificate carries the old root's trust to the new root's sub-CAs. Refusals: one stderr line, exit 1.
+ * link certificate carries the old root's trust to the new root's sub-CAs. A CRMF sub-CA request file is certified
+ * like a PKCS#10 one; a rollover of an indirect-CRL root writes the new CRL signer. Refusals: one stderr line, exit 1,
+ * audited in the root's database.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { createTestToken, SOFTHSM_MODULE, type TestToken } from '../support/softhsm';
 import { OpensslWorkspace } from '../crypto/support/openssl';
 import { opensslRequest } from '../ca/support/ca-test-pki';
+import { DataSource } from 'typeorm';
 import { ceremonyFile } from './support/ceremony-file';
+import { subCaCrmfRequest } from './support/crmf-request';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNNER = join(ROOT, 'libs/persistence/src/tools/typescript-hooks.cjs');
@@ -88,5 +92,43 @@ describe('smpki root-ca (offline, files in and out)', () => {
     writeFileSync(join(workspace.dir, 'sub2.csr'), opensslRequest(workspace, 'sub2', { subject: '/CN=Test-Next.CA/O=SM-Test-PKI-DE/C=DE/serialNumber=2', extensions: [] }));
     expect(smpki('certify', '--root', 'test-root-2', '--request', 'sub2.csr', '--out', 'sub2.pem').status).toBe(0);
     expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'out/test-root-1.pem', '-untrusted', 'out/test-root-2-new-with-old.pem', 'sub2.pem']).output).toContain('sub2.pem: OK');
+  });
+  it('certifies a CRMF request file; rolls an indirect-CRL root over with a new CRL signer; refusals are audited', async () => {
+    const signer = [{ type: 'CN', value: 'SM-Test-Cli-Root.CRL-S' }, { type: 'O', value: 'SM-Test-PKI-DE' }, { type: 'C', value: 'DE' }, { type: 'serialNumber', value: '1' }];
+    workspace.write('ind-ceremony.json', ceremonyFile(`pkcs11:token=${token.label};object=ind-root-1`, {
+      name: 'ind-root-1',
+      subject: [{ type: 'CN', value: 'SM-Test-Cli-Root.CA' }, { type: 'O', value: 'SM-Test-PKI-DE' }, { type: 'C', value: 'DE' }, { type: 'serialNumber', value: '1' }],
+      crl: { http: 'http://crl.test.invalid/cli-root.crl', validityHours: 720, signer: { keyUri: `pkcs11:token=${token.label};object=ind-root-1-crl`, subject: signer } },
+    }));
+    expect(smpki('ceremony', '--file', 'ind-ceremony.json', '--out', 'ind').status).toBe(0);
+
+    writeFileSync(join(workspace.dir, 'crmf-sub.der'), await subCaCrmfRequest());
+    const certify = smpki('certify', '--root', 'ind-root-1', '--request', 'crmf-sub.der', '--out', 'crmf-sub.pem');
+    expect(certify.stderr).toBe('');
+    expect(certify.status).toBe(0);
+    expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'ind/ind-root-1.pem', 'crmf-sub.pem']).output).toContain('crmf-sub.pem: OK');
+
+    writeFileSync(join(workspace.dir, 'tampered.der'), await subCaCrmfRequest({ tamperPop: true }));
+    const tampered = smpki('certify', '--root', 'ind-root-1', '--request', 'tampered.der', '--out', 'tampered.pem', '--operator', 'CN=officer-2');
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/^smpki: crmf\.pop-invalid: .+\n$/);
+    const db = await new DataSource({ type: 'better-sqlite3', database: join(workspace.dir, 'root-ca.sqlite'), readonly: true }).initialize();
+    const refusals: { actor: string; target: string; details: string }[] = await db.query(`SELECT actor, target, details FROM audit_event WHERE action = 'request.refused'`);
+    await db.destroy();
+    expect(refusals.some((row) => row.actor === 'CN=officer-2' && row.target === 'smpki root-ca certify' && String(row.details).includes('crmf.pop-invalid'))).toBe(true);
+
+    const rollover = smpki('rollover', '--from', 'ind-root-1', '--name', 'ind-root-2', '--key-uri', `pkcs11:token=${token.label};object=ind-root-2`, '--out', 'ind');
+    expect(rollover.stderr).toBe('');
+    expect(rollover.status).toBe(0);
+    expect(rollover.stdout).toContain('ind-root-2-crl-signer');
+    expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'ind/ind-root-2.pem', 'ind/ind-root-2-crl-signer.pem']).output).toContain('OK');
+    writeFileSync(join(workspace.dir, 'crmf-sub2.der'), await subCaCrmfRequest());
+    expect(smpki('certify', '--root', 'ind-root-2', '--request', 'crmf-sub2.der', '--out', 'crmf-sub2.pem').status).toBe(0);
+    const serial = workspace.run(['x509', '-in', 'crmf-sub2.pem', '-noout', '-serial']).output.trim().split('=')[1]!;
+    expect(smpki('revoke', '--root', 'ind-root-2', '--serial', serial, '--reason', 'cACompromise').status).toBe(0);
+    expect(smpki('crl', '--root', 'ind-root-2', '--out', 'ind-root-2-crl.pem').status).toBe(0);
+    expect(workspace.run(['crl', '-in', 'ind-root-2-crl.pem', '-CAfile', 'ind/ind-root-2-crl-signer.pem', '-noout']).output).toContain('verify OK');
+    const verify = ['verify', '-crl_check', '-extended_crl', '-CAfile', 'ind/ind-root-2.pem', '-untrusted', 'ind/ind-root-2-crl-signer.pem', '-CRLfile', 'ind-root-2-crl.pem', 'crmf-sub2.pem'];
+    expect(workspace.run(verify).output).toContain('certificate revoked');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The offline root CA against SoftHSM2 and a SQLite file, OpenSSL as the oracle: key ceremony (profile, signed
  * transcript, no overwrite), sub-CA certification, root CRL with a revoked sub-CA, and a rollover that relying
- * parties cross through the link certificates in both directions.
+ * parties cross through the link certificates in both directions. Sub-CAs are certified from PKCS#10 and from
+ * SM-PKI CRMF; a rollover of a root with an indirect CRL gives the new generation its own CRL signer.
  */
 import { AuditEvent, AuditTrail } from '@smpki/audit';
 import { CaAuthority, CaCertificate, parseCeremonyFile, RootCa, verifyCeremonyTranscript, type CeremonyResult } from '@smpki/ca';
@@ -13,6 +14,7 @@ import { OpensslWorkspace } from '../crypto/support/openssl';
 import { sqliteTestDatabase, type TestDatabase } from '../persistence/support/test-databases';
 import { opensslRequest } from '../ca/support/ca-test-pki';
 import { ceremonyFile } from './support/ceremony-file';
+import { subCaCrmfRequest } from './support/crmf-request';
 
 const OPERATOR = 'CN=ceremony-officer-1';
 const SUB_CA_SUBJECT = '/CN=Test-Metering.CA/O=SM-Test-PKI-DE/C=DE/serialNumber=1';
@@ -146,6 +148,32 @@ describe('offline root CA', () => {
     expect(workspace.run(verify).output).toContain('certificate revoked');
   });
 
+  it('certifies a sub-CA from an SM-PKI CRMF initial request (proof of possession verified); openssl verifies the chain', async () => {
+    const sub = await rootCa.certify('test-root-1', await subCaCrmfRequest(), OPERATOR);
+    workspace.write('crmf-sub.pem', sub.pem);
+    expect(sub.profile).toBe('sm-sub-ca');
+    expect(text('crmf-sub.pem')).toMatch(/CA:TRUE, pathlen:0/);
+    expect(text('crmf-sub.pem')).toContain('Subject: CN = Test-Crmf.CA, O = SM-Test-PKI-DE, C = DE, serialNumber = 1');
+    expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'root.pem', 'crmf-sub.pem']).output).toContain('crmf-sub.pem: OK');
+    expect(lintCertificate(sub.der, { profile: 'sm-sub-ca', issuer: root.certificate.der }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const event = await db.dataSource.getRepository(AuditEvent).findOneOrFail({ where: { action: 'ca.certificate.issue', target: `test-root-1/${sub.serial}` } });
+    const details: unknown = typeof event.details === 'string' ? JSON.parse(event.details) : event.details;
+    expect(details).toMatchObject({ source: 'crmf-initial', profile: 'sm-sub-ca' });
+    // The same request as base64 text (how SM-PKI request files often come) is recognised as CRMF too.
+    const again = await rootCa.certify('test-root-1', Buffer.from((await subCaCrmfRequest()).toString('base64')), OPERATOR);
+    expect(again.profile).toBe('sm-sub-ca');
+  });
+
+  it('refuses a bad CRMF sub-CA request naming the rule, signing and storing nothing', async () => {
+    const stored = await db.dataSource.getRepository(CaCertificate).count();
+    await refusal(rootCa.certify('test-root-1', await subCaCrmfRequest({ tamperPop: true }), OPERATOR), 400, 'crmf.pop-invalid');
+    await refusal(rootCa.certify('test-root-1', await subCaCrmfRequest({ curve: 'secp256k1' }), OPERATOR), 400, 'key.curve-not-allowed');
+    await refusal(rootCa.certify('test-root-1', await subCaCrmfRequest({ requests: 2 }), OPERATOR), 400, 'crmf.malformed');
+    const notACa = [{ type: 'CN', value: 'Not-A-Sub-CA' }, { type: 'O', value: 'SM-Test-PKI-DE' }, { type: 'C', value: 'DE' }, { type: 'serialNumber', value: '1' }];
+    await refusal(rootCa.certify('test-root-1', await subCaCrmfRequest({ subject: notACa }), OPERATOR), 422, 'name.cn.suffix');
+    expect(await db.dataSource.getRepository(CaCertificate).count()).toBe(stored);
+  });
+
   it('refuses a bad sub-CA request naming the rule, storing nothing', async () => {
     const stored = await db.dataSource.getRepository(CaCertificate).count();
     await refusal(rootCa.certify('test-root-1', opensslRequest(workspace, 'k1', { curve: 'secp256k1', subject: SUB_CA_SUBJECT, extensions: [] }), OPERATOR), 400, 'key.curve-not-allowed');
@@ -180,5 +208,55 @@ describe('offline root CA', () => {
     expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'root2.pem', 'root2.pem']).output).toContain('OK');
     expect(parseCertificate(subNew.der).issuer.get('serialNumber')).toBe('2');
     expect(await db.dataSource.getRepository(AuditEvent).count({ where: { action: 'root-ca.rollover' } })).toBe(1);
+  });
+  it('rollover of a root with an indirect CRL: the new generation gets its own CRL signer; both CRLs verify and report revocations', async () => {
+    const rollover = await rootCa.rollover({ from: 'test-root-ind', name: 'test-root-ind-2', keyUri: hsm.uri('root-ind-2') }, OPERATOR);
+    expect(rollover.crlSigner).toBeDefined();
+    expect(await hsm.km.findKey(hsm.uri('root-ind-2-crl'))).toBeTruthy();
+    workspace.write('ind-root2.pem', rollover.root.toPem());
+    workspace.write('ind-new-with-old.pem', rollover.newWithOld.toPem());
+    workspace.write('crl-signer2.pem', rollover.crlSigner!.toPem());
+    expect(rollover.crlSigner!.subject.get('CN')).toBe('SM-Test-Ind-Root.CRL-S');
+    expect(rollover.crlSigner!.subject.get('serialNumber')).toBe('2');
+    expect(rollover.crlSigner!.issuer.der.equals(rollover.root.subject.der)).toBe(true);
+    expect(workspace.run(['verify', '-x509_strict', '-CAfile', 'ind-root2.pem', 'crl-signer2.pem']).output).toContain('crl-signer2.pem: OK');
+    expect(lintCertificate(rollover.crlSigner!.der, { profile: 'sm-crl-signer', issuer: rollover.root.der }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+
+    // A sub-CA of the new generation points to the new signer's indirect CRL.
+    const subNew = await rootCa.certify('test-root-ind-2', opensslRequest(workspace, 'ind2-sub', { subject: SUB_CA_SUBJECT, extensions: [] }), OPERATOR);
+    workspace.write('ind2-sub.pem', subNew.pem);
+    expect(workspace.run(['x509', '-in', 'ind2-sub.pem', '-noout', '-ext', 'crlDistributionPoints']).output).toMatch(/CRL Issuer:\s+DirName:CN = SM-Test-Ind-Root.CRL-S, O = SM-Test-PKI-DE, C = DE, serialNumber = 2/);
+    await rootCa.revoke('test-root-ind-2', subNew.serial, 'cACompromise', OPERATOR);
+    const crlNew = await rootCa.crl('test-root-ind-2', OPERATOR);
+    workspace.write('ind2-crl.pem', toPem(crlNew.der, 'X509 CRL'));
+    const crlText = workspace.run(['crl', '-in', 'ind2-crl.pem', '-noout', '-text']).output;
+    expect(crlText).toContain('Issuer: CN = SM-Test-Ind-Root.CRL-S, O = SM-Test-PKI-DE, C = DE, serialNumber = 2');
+    expect(crlText).toContain('Indirect CRL');
+    expect(workspace.run(['crl', '-in', 'ind2-crl.pem', '-CAfile', 'crl-signer2.pem', '-noout']).output).toContain('verify OK');
+    const verifyNew = ['verify', '-crl_check', '-extended_crl', '-CAfile', 'ind-root2.pem', '-untrusted', 'crl-signer2.pem', '-CRLfile', 'ind2-crl.pem', 'ind2-sub.pem'];
+    expect(workspace.run(verifyNew).output).toContain('certificate revoked');
+
+    // The old generation keeps its own signer and its indirect CRL after the rollover.
+    const subOld = await rootCa.certify('test-root-ind', opensslRequest(workspace, 'ind1-sub', { subject: '/CN=Test-Other.CA/O=SM-Test-PKI-DE/C=DE/serialNumber=1', extensions: [] }), OPERATOR);
+    workspace.write('ind1-sub.pem', subOld.pem);
+    expect(workspace.run(['x509', '-in', 'ind1-sub.pem', '-noout', '-ext', 'crlDistributionPoints']).output).toMatch(/CRL Issuer:\s+DirName:CN = SM-Test-Ind-Root.CRL-S, O = SM-Test-PKI-DE, C = DE, serialNumber = 1/);
+    await rootCa.revoke('test-root-ind', subOld.serial, 'keyCompromise', OPERATOR);
+    const crlOld = await rootCa.crl('test-root-ind', OPERATOR);
+    workspace.write('ind1-crl.pem', toPem(crlOld.der, 'X509 CRL'));
+    expect(workspace.run(['crl', '-in', 'ind1-crl.pem', '-CAfile', 'crl-signer.pem', '-noout']).output).toContain('verify OK');
+    const verifyOld = ['verify', '-crl_check', '-extended_crl', '-CAfile', 'ind-root.pem', '-untrusted', 'crl-signer.pem', '-CRLfile', 'ind1-crl.pem', 'ind1-sub.pem'];
+    expect(workspace.run(verifyOld).output).toContain('certificate revoked');
+    // A good sub-CA of the new generation passes the CRL check, reached from the old root through new-with-old.
+    const good = await rootCa.certify('test-root-ind-2', opensslRequest(workspace, 'ind2-good', { subject: '/CN=Test-Good.CA/O=SM-Test-PKI-DE/C=DE/serialNumber=1', extensions: [] }), OPERATOR);
+    workspace.write('ind2-good.pem', good.pem);
+    const crossed = ['verify', '-crl_check', '-extended_crl', '-CAfile', 'ind-root.pem', '-untrusted', 'ind-new-with-old.pem', '-untrusted', 'crl-signer2.pem', '-CRLfile', 'ind2-crl.pem', 'ind2-good.pem'];
+    expect(workspace.run(crossed).output).toContain('ind2-good.pem: OK');
+  });
+
+  it('rollover of a root with an indirect CRL refuses a taken CRL-signer key before generating anything', async () => {
+    const keysBefore = (await hsm.km.listKeys()).length;
+    await refusal(rootCa.rollover({ from: 'test-root-ind', name: 'test-root-ind-3', keyUri: hsm.uri('root-ind-3'), crlSignerKeyUri: hsm.uri('root-ind-crl') }, OPERATOR), 409, 'ceremony.key-exists');
+    expect((await hsm.km.listKeys()).length).toBe(keysBefore);
+    expect(await db.dataSource.getRepository(CaAuthority).exists({ where: { name: 'test-root-ind-3' } })).toBe(false);
   });
 });

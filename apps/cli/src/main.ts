@@ -108,9 +108,9 @@ rootCa
   .action(action((context, options: { file: string; out: string; operator?: string }) => rootCaCeremony(context, options, out, err)));
 rootCa
   .command('certify')
-  .description('certify a sub-CA (or CRL signer) PKCS#10 request with the root key')
+  .description('certify a sub-CA (or CRL signer) from a PKCS#10 or SM-PKI CRMF request with the root key')
   .requiredOption('--root <name>', 'the root generation (ceremony name)')
-  .requiredOption('--request <req.pem>', 'PKCS#10 request, PEM or DER')
+  .requiredOption('--request <file>', 'PKCS#10 or SM-PKI CRMF initial request: PEM, DER or base64')
   .option('--profile <name>', 'sm-sub-ca or sm-crl-signer', 'sm-sub-ca')
   .requiredOption('--out <sub.pem>', 'the certificate (DER when the name ends in .der)')
   .option('--operator <name>', 'who certifies (default: cli:<OS user>)')
@@ -138,6 +138,7 @@ rootCa
   .requiredOption('--key-uri <uri>', 'PKCS#11 URI of the new root key (must not exist)')
   .option('--curve <curve>', 'brainpoolP384r1 or brainpoolP512r1 (default: the current root\'s)')
   .option('--validity-years <n>', 'validity of the new root (default 10)')
+  .option('--crl-signer-key-uri <uri>', "the new generation's CRL-signer key when the old root has one (default: the root key's object name + -crl)")
   .requiredOption('--out <dir>', 'where the new root, the link certificates and the transcript are written')
   .option('--operator <name>', 'who runs the rollover (default: cli:<OS user>)')
   .action(action((context, options: Parameters<typeof rootCaRollover>[1]) => rootCaRollover(context, options, out, err)));

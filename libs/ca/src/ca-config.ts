@@ -5,7 +5,11 @@
  *                "chainFile": "/etc/smpki/root.pem", "profiles": ["meter-calibration"],
  *                "crlDistributionPoints": { "ldap": "ldap://...?certificateRevocationList", "http": "http://.../cal.crl" },
  *                "aiaUrl": "http://.../cal.cer", "crlValidityHours": 168, "deltaCrlValidityHours": 1,
- *                "crlReissueMarginMinutes": 60, "crlOnRevocation": true } ] }
+ *                "crlReissueMarginMinutes": 60, "crlOnRevocation": true,
+ *                "crlIssuerCertificateFile": "/etc/smpki/crl-signer.pem" } ] }
+ *
+ * `crlIssuerCertificateFile` (optional): the CA's certificates name the subject of that certificate as cRLIssuer
+ * in their CRL distribution point, because their CRL is an indirect CRL signed by that CRL signer (SM-PKI root).
  *
  * Every problem is a ConfigurationError naming SMPKI_CA_CONFIG, so the service stops at start with one clear line.
  */
@@ -36,6 +40,12 @@ export interface CaInstanceConfig {
   crlReissueMarginMinutes: number;
   /** Sign a new full CRL at once after every revocation (default false). */
   crlOnRevocation: boolean;
+  /**
+   * DER Name of the CRL signer when this CA's revocations are published in an indirect CRL (RFC 5280 5.2.5):
+   * every certificate the CA issues names it as cRLIssuer in its CRL distribution point. Absent: the CA signs
+   * its own CRLs.
+   */
+  crlIssuer?: Buffer;
 }
 
 const url = (schemes: RegExp) => z.string().max(1024).regex(schemes, 'must be a URL of the right scheme');
@@ -56,6 +66,7 @@ const CA_ENTRY = z
     deltaCrlValidityHours: z.number().int().min(1).max(24 * 366).optional(),
     crlReissueMarginMinutes: z.number().int().min(0).max(60 * 24 * 365).optional(),
     crlOnRevocation: z.boolean().optional(),
+    crlIssuerCertificateFile: z.string().min(1).optional(),
   })
   .strict()
   .refine((entry) => (entry.deltaCrlValidityHours ?? 1) <= entry.crlValidityHours, {
@@ -90,6 +101,15 @@ function readPemCertificates(file: string, what: string): ParsedCertificate[] {
   }
 }
 
+/** The subject of the CRL signer's certificate; it must be allowed to sign CRLs, or relying parties reject the CRL. */
+function crlIssuerName(file: string, caName: string): Buffer {
+  const what = `CA "${caName}" crlIssuerCertificateFile`;
+  const [certificate] = readPemCertificates(file, what);
+  const usage = certificate!.keyUsage();
+  if (usage && !usage.includes('cRLSign')) fail(`${what}: ${file} holds a certificate without the key usage cRLSign`);
+  return certificate!.subject.der;
+}
+
 /** Parses the content of a CA configuration file; relative certificate paths are taken from `baseDir`. */
 export function parseCaConfig(json: string, baseDir: string): CaInstanceConfig[] {
   let raw: unknown;
@@ -109,6 +129,7 @@ export function parseCaConfig(json: string, baseDir: string): CaInstanceConfig[]
     names.add(entry.name);
     const [certificate] = readPemCertificates(resolve(baseDir, entry.certificateFile), `CA "${entry.name}" certificateFile`);
     const chain = entry.chainFile ? readPemCertificates(resolve(baseDir, entry.chainFile), `CA "${entry.name}" chainFile`) : [];
+    const crlIssuer = entry.crlIssuerCertificateFile ? crlIssuerName(resolve(baseDir, entry.crlIssuerCertificateFile), entry.name) : undefined;
     return {
       name: entry.name,
       keyUri: entry.keyUri,
@@ -121,6 +142,7 @@ export function parseCaConfig(json: string, baseDir: string): CaInstanceConfig[]
       deltaCrlValidityHours: entry.deltaCrlValidityHours ?? 1,
       crlReissueMarginMinutes: entry.crlReissueMarginMinutes ?? 60,
       crlOnRevocation: entry.crlOnRevocation ?? false,
+      ...(crlIssuer ? { crlIssuer } : {}),
     };
   });
 }

@@ -58,7 +58,7 @@ export class CertificateAuthority {
 
 export interface IssuerExtensions {
   authorityKeyIdentifier: CertificateExtension;
-  /** LDAP URL first, then HTTP. */
+  /** LDAP URL first, then HTTP; with the CRL signer as cRLIssuer when the CA's CRL is an indirect CRL. */
   crlDistributionPoints: CertificateExtension;
   authorityInfoAccess?: CertificateExtension;
   /** The SM-PKI certificate policy. */
@@ -67,9 +67,12 @@ export interface IssuerExtensions {
 
 function buildIssuerExtensions(config: CaInstanceConfig, keyId: Buffer): IssuerExtensions {
   const { ldap, http } = config.crlDistributionPoints;
+  const fullName = [ldap, http].filter((uri): uri is string => uri !== undefined);
+  // Naming the CRL signer is what makes relying parties accept its indirect CRL for this CA's certificates.
+  const crlIssuer = config.crlIssuer ? { crlIssuer: [{ directoryName: config.crlIssuer }] } : {};
   return {
     authorityKeyIdentifier: authorityKeyIdentifier(keyId),
-    crlDistributionPoints: crlDistributionPoints([{ fullName: [ldap, http].filter((uri): uri is string => uri !== undefined) }]),
+    crlDistributionPoints: crlDistributionPoints([{ fullName, ...crlIssuer }]),
     ...(config.aiaUrl ? { authorityInfoAccess: authorityInfoAccess({ caIssuers: [config.aiaUrl] }) } : {}),
     certificatePolicies: certificatePolicies([{ policy: SmPkiOids.certificatePolicy }]),
   };

@@ -8,7 +8,7 @@ export class CertifySubCaDto {
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/)
   root!: string;
 
-  @ApiProperty({ description: 'PKCS#10 request: PEM, or base64 of the DER' })
+  @ApiProperty({ description: 'PKCS#10 request or SM-PKI CRMF initial request (ContentInfo 0.4.0.127.0.7.4.1.1.1, one CertReqMsg): PEM, or base64 of the DER' })
   @IsString()
   @MaxLength(65_536)
   request!: string;

@@ -9,13 +9,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaInstanceConfig } from '../ca-config';
 import { CaRegistry } from '../ca-registry';
 import { CaAuthority } from '../entities';
-import { crlSignerCertificate, findCrlSigner, pointToIndirectCrl } from './crl-signer';
+import { crlSignerCertificate, findCrlSigner } from './crl-signer';
 import { rootCaRefused } from './root-ca-problems';
 
 /** What a root certifies: sub-CAs, its CRL signer and (as the old or new generation) link certificates. */
 export const ROOT_PROFILES = ['sm-sub-ca', 'sm-crl-signer', 'sm-link'] as const;
 
-export function rootInstanceConfig(row: CaAuthority): CaInstanceConfig {
+/** The root generation as a CA instance; with its CRL signer's row, its certificates point to the indirect CRL. */
+export function rootInstanceConfig(row: CaAuthority, crlSigner?: CaAuthority): CaInstanceConfig {
   const urls = row.crlUrls.split(' ').filter(Boolean);
   const ldap = urls.find((uri) => uri.startsWith('ldap'));
   const http = urls.find((uri) => uri.startsWith('http'));
@@ -32,6 +33,7 @@ export function rootInstanceConfig(row: CaAuthority): CaInstanceConfig {
     deltaCrlValidityHours: Math.min(1, row.crlValidityHours),
     crlReissueMarginMinutes: 0,
     crlOnRevocation: false,
+    ...(crlSigner ? { crlIssuer: crlSignerCertificate(crlSigner).subject.der } : {}),
   };
 }
 
@@ -45,11 +47,6 @@ export async function findRootAuthority(source: DataSource | EntityManager, name
 /** A registry holding the named root generations, their HSM keys checked against their certificates. */
 export async function openRootRegistry(dataSource: DataSource, keys: KeyManager, names: readonly string[]): Promise<CaRegistry> {
   const configs: CaInstanceConfig[] = [];
-  for (const name of names) configs.push(rootInstanceConfig(await findRootAuthority(dataSource, name)));
-  const registry = await CaRegistry.open(configs, keys, dataSource);
-  for (const name of names) {
-    const crlSigner = await findCrlSigner(dataSource, name);
-    if (crlSigner) pointToIndirectCrl(registry.get(name), crlSignerCertificate(crlSigner));
-  }
-  return registry;
+  for (const name of names) configs.push(rootInstanceConfig(await findRootAuthority(dataSource, name), await findCrlSigner(dataSource, name)));
+  return CaRegistry.open(configs, keys, dataSource);
 }

@@ -26,6 +26,8 @@ export interface RolloverRequest {
   /** Default: the current root's curve. */
   curve?: RootCurve;
   validityYears?: number;
+  /** Key of the new generation's CRL signer, when the old one has one (RootCa.rollover; default `<object>-crl`). */
+  crlSignerKeyUri?: string;
 }
 
 export interface RolloverResult {
@@ -36,6 +38,8 @@ export interface RolloverResult {
   /** The old root's key and name, certified by the new root. */
   oldWithNew: ParsedCertificate;
   transcript: SignedCeremonyTranscript;
+  /** The new generation's CRL-signer certificate, when the old generation's CRL was indirect. */
+  crlSigner?: ParsedCertificate;
 }
 
 /** The old root's name with the serialNumber RDN (the generation counter) incremented, every string type kept. */

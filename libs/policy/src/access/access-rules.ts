@@ -16,7 +16,7 @@ export type AccessRules = Readonly<Partial<Record<Role, readonly string[]>>>;
  */
 export const DEFAULT_ACCESS_RULES: AccessRules = {
   administrator: ['auth.*', 'platform.*'],
-  'ca-operator': ['ca.*', 'rootca.ceremony.run', 'platform.info.read'],
+  'ca-operator': ['ca.*', 'rootca.*', 'platform.info.read'],
   auditor: ['audit.*', 'ca.lint', 'platform.info.read'],
   manufacturer: ['platform.info.read'],
   'msp-security-manager': ['skm.key.export', 'platform.info.read'],

@@ -21,6 +21,9 @@ export const COMMAND_CATALOGUE: CommandCatalogue = [
   { name: 'ca.crl.publish', description: 'Sign and publish a certificate revocation list' },
   { name: 'ca.lint', description: 'Lint a certificate against the SM-PKI profile rules' },
   { name: 'rootca.ceremony.run', description: 'Run a root CA key ceremony (key generation, sub-CA certification, ARL)' },
+  { name: 'rootca.rollover.run', description: 'Roll a root CA over to a new generation with link certificates' },
+  { name: 'rootca.crl.publish', description: 'Sign a root CA CRL (ARL), direct or indirect' },
+  { name: 'rootca.certificate.revoke', description: 'Revoke a certificate a root CA issued (a sub-CA)' },
   { name: 'skm.key.export', description: 'Export a working key wrapped under a transport key (e.g. provider change)' },
 ];
 
