@@ -4,6 +4,12 @@ import { PlatformModule, type ServiceConfig } from '@smpki/platform';
 import { RuntimeModule } from '@smpki/runtime';
 import { CaModule } from './ca/ca.module';
 
+/**
+ * Options of the sub-CA application (main.ts and the tests use the same): batch issuance carries up to
+ * MAX_BATCH_ITEMS requests of a few hundred bytes of base64 each.
+ */
+export const SUB_CA_APP_OPTIONS = { jsonBodyLimit: '8mb' } as const;
+
 /** Root module of the smpki-sub-ca service: the platform, and the CA instances listed in SMPKI_CA_CONFIG. */
 @Module({})
 export class SubCaModule {

@@ -12,10 +12,15 @@ import {
   parseName,
   parseSmPkiRequest,
   issueCertificate,
+  toPem,
+  verifyProofOfPossession,
+  verifyProofOfPossessionOn,
   type CrmfCertificateRequest,
+  type ParsedCertificationRequest,
+  type SignatureVerifierPool,
 } from '@smpki/crypto';
-import type { AuditTrail } from '@smpki/audit';
-import { ProblemException } from '@smpki/platform';
+import type { AuditEventInput, AuditTrail } from '@smpki/audit';
+import { ProblemException, type ProblemDocument } from '@smpki/platform';
 import { checkIssuanceRequest, SM_PKI_PROFILES, type ProfileSet } from '@smpki/policy';
 import type { DataSource } from 'typeorm';
 import { parseOrRefuse, parseOrRefuseAsync, profileNotAllowed, profileViolated } from './ca-problems';
@@ -24,9 +29,11 @@ import type { CertificateAuthority } from './certificate-authority';
 import { planCertificate, type PlannedCertificate, type RequestedCertificate } from './certificate-template-builder';
 import { newCertificateRow } from './certificate-row';
 import type { CaCertificate } from './entities';
-import { IssuanceBatcher } from './issuance-batcher';
+import { batchTooLarge, forItem, itemProblem, MAX_BATCH_ITEMS, type BatchItem, type BatchItemResult } from './batch-issuance';
+import { IssuanceBatcher, type PendingIssuance } from './issuance-batcher';
 import type { IssuedCertificate } from './issued-certificate';
 import { renewalSignerStatus } from './renewal-signer-status';
+import { requestFromText } from './request-text';
 
 /** What the audit record says about where a certificate came from. */
 interface IssuanceDetails {
@@ -51,6 +58,8 @@ export class CertificateIssuer {
     private readonly profiles: ProfileSet = SM_PKI_PROFILES,
     /** The time renewal signers are checked at (a test moves it past a signer's notAfter). */
     private readonly clock: () => Date = () => new Date(),
+    /** Verifies proofs of possession on worker threads; without it they are verified on the event loop. */
+    private readonly verifier?: SignatureVerifierPool,
   ) {
     this.batcher = new IssuanceBatcher(dataSource, audit);
   }
@@ -58,12 +67,53 @@ export class CertificateIssuer {
   /** Issues one certificate under `profile` from a PKCS#10 request (PEM or DER). */
   async issueFromPkcs10(caName: string, profile: string, request: Uint8Array | string, requester: string): Promise<IssuedCertificate> {
     const ca = this.registry.get(caName);
-    this.requireProfile(ca, profile);
-    const parsed = parseOrRefuse(() => parseCertificationRequest(request));
-    const san = parsed.requestedExtensions.find((extension) => extension.oid === CertificateExtensionOids.subjectAltName);
-    const checked = this.check(ca, profile, { subject: parsed.subject.der, subjectPublicKeyInfo: parsed.publicKey.spki, ...(san ? { subjectAltName: san.value } : {}) });
+    const checked = await this.checkPkcs10(ca, { profile, request });
     const [issued] = await this.signAndStore(ca, [checked], requester, { source: 'pkcs10' });
     return issued!;
+  }
+
+  /**
+   * Issues a batch of PKCS#10 requests (a production line's batch of meters): one result per item, in order.
+   * An item that is refused (unparseable, failed proof of possession, profile violation) gets its problem document
+   * and an audit record; the others are issued. All proofs are verified before the first signature, all
+   * certificates signed concurrently and stored with their audit events in as few transactions as the batcher
+   * allows. An unknown CA or an oversized batch refuses the whole request.
+   */
+  async issueBatchFromPkcs10(caName: string, items: readonly BatchItem[], requester: string): Promise<BatchItemResult[]> {
+    if (items.length > MAX_BATCH_ITEMS) throw batchTooLarge(items.length);
+    const ca = this.registry.get(caName);
+    const checked = await Promise.all(items.map((item) => this.checkPkcs10(ca, item).catch(itemProblem)));
+    const signed = await Promise.all(checked.map((entry) => (isProblem(entry) ? entry : this.sign(ca, entry))));
+    const stored = signed.map((entry, index) => {
+      const issuance = isProblem(entry) ? refusalRecord(ca, items[index]!, index, entry, requester) : this.issuanceRecord(ca, [entry], requester, { source: 'pkcs10' });
+      return this.batcher.store(issuance).then(
+        () => issuance,
+        (error: unknown) => notStored(error),
+      );
+    });
+    const results = await Promise.all(stored);
+    return results.map((outcome, index): BatchItemResult => {
+      const entry = signed[index]!;
+      if (isProblem(outcome)) return { status: 'failed', problem: forItem(outcome, index) };
+      if (isProblem(entry)) return { status: 'refused', problem: forItem(entry, index) };
+      return { status: 'issued', certificate: issuedView(ca, outcome.rows[0]!) };
+    });
+  }
+
+  /** Parses, verifies (on the verifier pool when there is one) and checks one PKCS#10 request under its profile. */
+  private async checkPkcs10(ca: CertificateAuthority, item: BatchItem): Promise<CheckedRequest> {
+    this.requireProfile(ca, item.profile);
+    // Text that is neither PEM nor base64 is refused here, per item, rather than failing the whole batch.
+    const request = typeof item.request === 'string' ? requestFromText(item.request) : item.request;
+    const parsed = parseOrRefuse(() => parseCertificationRequest(request, { verifyProofOfPossession: false }));
+    await parseOrRefuseAsync(() => this.verifyPossession(parsed));
+    const san = parsed.requestedExtensions.find((extension) => extension.oid === CertificateExtensionOids.subjectAltName);
+    return this.check(ca, item.profile, { subject: parsed.subject.der, subjectPublicKeyInfo: parsed.publicKey.spki, ...(san ? { subjectAltName: san.value } : {}) });
+  }
+
+  private async verifyPossession(request: ParsedCertificationRequest): Promise<void> {
+    if (this.verifier) await verifyProofOfPossessionOn(this.verifier, request);
+    else verifyProofOfPossession(request);
   }
 
   /**
@@ -140,9 +190,18 @@ export class CertificateIssuer {
   }
 
   private async signAndStore(ca: CertificateAuthority, requests: CheckedRequest[], requester: string, extra: IssuanceDetails): Promise<IssuedCertificate[]> {
-    const signed = await Promise.all(
-      requests.map(async ({ profile, plan }) => ({ profile, certificate: parseCertificate(await issueCertificate(plan.template, ca.signer)) })),
-    );
+    const signed = await Promise.all(requests.map((request) => this.sign(ca, request)));
+    const issuance = this.issuanceRecord(ca, signed, requester, extra);
+    await this.batcher.store(issuance);
+    return issuance.rows.map((row) => issuedView(ca, row));
+  }
+
+  private async sign(ca: CertificateAuthority, { profile, plan }: CheckedRequest): Promise<SignedCertificate> {
+    return { profile, certificate: parseCertificate(await issueCertificate(plan.template, ca.signer)) };
+  }
+
+  /** The rows and audit events of certificates signed together (a CRMF request's three: all or none). */
+  private issuanceRecord(ca: CertificateAuthority, signed: readonly SignedCertificate[], requester: string, extra: IssuanceDetails): PendingIssuance {
     const now = new Date();
     const rows = signed.map(({ profile, certificate }) => newCertificateRow(ca.id, certificate, profile, requester, now));
     const events = rows.map((row) => ({
@@ -152,9 +211,35 @@ export class CertificateIssuer {
       target: `${ca.name}/${row.serial}`,
       details: { ca: ca.name, serial: row.serial, profile: row.profile, subject: row.subject, fingerprint: row.fingerprint, notAfter: row.notAfter.toISOString(), ...extra },
     }));
-    await this.batcher.store({ rows, events });
-    return rows.map((row) => issuedView(ca, row));
+    return { rows, events };
   }
+}
+
+interface SignedCertificate {
+  profile: string;
+  certificate: ReturnType<typeof parseCertificate>;
+}
+
+function isProblem(entry: object): entry is ProblemDocument {
+  return 'status' in entry && 'type' in entry;
+}
+
+/** An item whose certificate could not be stored: nothing of it was issued, the caller may send it again. */
+function notStored(error: unknown): ProblemDocument {
+  const message = `the certificate could not be stored (${(error as Error).message}); nothing was issued for this item, send it again`;
+  return new ProblemException({ status: 503, type: 'certificate-not-stored', title: 'Certificate not stored', detail: message, errors: [{ field: 'request', rule: 'storage.failed', message }] }).asProblemDocument();
+}
+
+/** The audit record of a batch item that was refused: stored with the batch's certificates, nothing else. */
+function refusalRecord(ca: CertificateAuthority, item: BatchItem, index: number, problem: ProblemDocument, requester: string): PendingIssuance {
+  const event: AuditEventInput = {
+    action: 'ca.certificate.refuse',
+    outcome: 'failure',
+    actor: requester,
+    target: `${ca.name}/items[${index}]`,
+    details: { ca: ca.name, profile: item.profile, item: index, status: problem.status, type: problem.type, errors: (problem.errors ?? []).map(({ field, rule }) => ({ field, rule })) },
+  };
+  return { rows: [], events: [event] };
 }
 
 /** The answer for a stored certificate. */
@@ -169,7 +254,7 @@ export function issuedView(ca: CertificateAuthority, row: CaCertificate): Issued
     fingerprint: row.fingerprint,
     status: row.status,
     der: row.der,
-    pem: parseCertificate(row.der).toPem(),
+    pem: toPem(row.der, 'CERTIFICATE'),
     chain: ca.chainPem(),
   };
 }

@@ -8,6 +8,7 @@ export { CaRegistry } from './ca-registry';
 export { planCertificate, type PlannedCertificate, type RequestedCertificate } from './certificate-template-builder';
 export type { IssuedCertificate } from './issued-certificate';
 export { CertificateIssuer } from './certificate-issuer';
+export { MAX_BATCH_ITEMS, type BatchItem, type BatchItemResult } from './batch-issuance';
 export { CertificateRevoker, type RevocationRequest } from './certificate-revoker';
 export { CertificateLookup } from './certificate-lookup';
 export { CrlPublisher } from './crl-publisher';

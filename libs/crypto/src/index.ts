@@ -111,10 +111,14 @@ export { encodeTbsCertificate, encodeValidity, issueCertificate, type IssueOptio
 export { ParsedCertificate, parseCertificate, verifyCertificateSignature } from './x509/parsed-certificate';
 export { encodeSignedStructure } from './x509/signed-structure';
 
+// Signature verification on worker threads
+export { SignatureVerifierPool, type PooledSignatureCheck, type SignatureVerifierPoolOptions } from './verify-pool/signature-verifier-pool';
+
 // PKCS#10
 export {
   parseCertificationRequest,
   verifyProofOfPossession,
+  verifyProofOfPossessionOn,
   type CertificationRequestOptions,
   type ParsedCertificationRequest,
   type RequestAttribute,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureServiceApp, loadServiceConfig, serviceLogger } from '@smpki/platform';
-import { SubCaModule } from '../../../apps/sub-ca/src/sub-ca.module';
+import { SUB_CA_APP_OPTIONS, SubCaModule } from '../../../apps/sub-ca/src/sub-ca.module';
 import type { CaTestPki } from './ca-test-pki';
 
 export interface RunningSubCa {
@@ -34,7 +34,7 @@ export async function startSubCa(pki: CaTestPki, tokenKeyUri: string): Promise<R
   const logger = serviceLogger(config, () => undefined);
   const moduleRef = await Test.createTestingModule({ imports: [SubCaModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger });
-  configureServiceApp(app, config);
+  configureServiceApp(app, config, SUB_CA_APP_OPTIONS);
   await app.init();
   return {
     app,

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CertificateIssuer, CertificateLookup, CertificateRevoker, requestFromText } from '@smpki/ca';
+import { CaRegistry, CertificateIssuer, CertificateLookup, CertificateRevoker, requestFromText } from '@smpki/ca';
 import { Command, CurrentPrincipal, type Principal } from '@smpki/auth';
+import { batchView, type BatchView } from './batch-result.view';
 import { certificateView, type CertificateView } from './certificate.view';
+import { IssueBatchDto } from './issue-batch.dto';
 import { CrmfRequestDto } from './crmf-request.dto';
 import { IssueCertificateDto } from './issue-certificate.dto';
 import { RevokeCertificateDto } from './revoke-certificate.dto';
@@ -16,6 +18,7 @@ export class CertificatesController {
     private readonly issuer: CertificateIssuer,
     private readonly lookup: CertificateLookup,
     private readonly revoker: CertificateRevoker,
+    private readonly registry: CaRegistry,
   ) {}
 
   @Post('certificates')
@@ -24,6 +27,18 @@ export class CertificatesController {
   @ApiOkResponse({ description: 'The certificate (PEM) and its chain' })
   async issue(@Param('ca') ca: string, @Body() body: IssueCertificateDto, @CurrentPrincipal() principal: Principal): Promise<CertificateView> {
     return certificateView(await this.issuer.issueFromPkcs10(ca, body.profile, requestFromText(body.request), principal.subject));
+  }
+
+  @Post('certificates/batch')
+  @HttpCode(200)
+  @Command('ca.certificate.issue')
+  @ApiOperation({
+    summary: 'Issue a batch of PKCS#10 requests (a production batch): one result per item, a bad item does not fail the others',
+  })
+  @ApiOkResponse({ description: 'Counts, the chain once, and per item (in request order) the certificate or the problem document' })
+  async issueBatch(@Param('ca') ca: string, @Body() body: IssueBatchDto, @CurrentPrincipal() principal: Principal): Promise<BatchView> {
+    const results = await this.issuer.issueBatchFromPkcs10(ca, body.items, principal.subject);
+    return batchView(results, this.registry.get(ca).chainPem());
   }
 
   @Post('crmf')

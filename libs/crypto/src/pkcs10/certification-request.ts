@@ -14,6 +14,7 @@ import { Pkcs9Oids } from '../oids';
 import { derFromInput, toPem } from '../pem';
 import { parseSignatureAlgorithm, type SignatureAlgorithm } from '../signature-algorithm';
 import { verifyEcdsaSignature } from '../verify-signature';
+import type { SignatureVerifierPool } from '../verify-pool/signature-verifier-pool';
 import { parseExtensions, type CertificateExtension } from '../x509/certificate-extension';
 import { parseNameAt, type ParsedName } from '../x509/name';
 import { splitSignedStructure } from '../x509/signed-structure';
@@ -85,9 +86,17 @@ export function parseCertificationRequest(input: Uint8Array | string, options: C
 export function verifyProofOfPossession(request: ParsedCertificationRequest): void {
   const publicKey = request.publicKey.keyObject ?? request.publicKey.spki;
   const valid = verifyEcdsaSignature({ publicKey, data: request.info, signature: request.signature, hash: request.signatureAlgorithm.hash });
-  if (!valid) {
-    throw new CryptoInputError('pop.signature-invalid', `proof of possession failed: the request's ${request.signatureAlgorithm.name} signature does not verify under the requested ${request.publicKey.curve} key`);
-  }
+  if (!valid) throw popFailed(request);
+}
+
+/** {@link verifyProofOfPossession} on a worker thread of `pool`, leaving the event loop free. */
+export async function verifyProofOfPossessionOn(pool: SignatureVerifierPool, request: ParsedCertificationRequest): Promise<void> {
+  const valid = await pool.verify({ publicKey: request.publicKey.spki, data: request.info, signature: request.signature, hash: request.signatureAlgorithm.hash });
+  if (!valid) throw popFailed(request);
+}
+
+function popFailed(request: ParsedCertificationRequest): CryptoInputError {
+  return new CryptoInputError('pop.signature-invalid', `proof of possession failed: the request's ${request.signatureAlgorithm.name} signature does not verify under the requested ${request.publicKey.curve} key`);
 }
 
 function parseAttributes(der: Buffer, set: Tlv): RequestAttribute[] {

@@ -6,7 +6,13 @@ import { JsonLogger } from '../logging/json-logger';
 import { requestTrackingMiddleware, type RawMiddleware } from '../logging/request-tracking.middleware';
 import { setupOpenApi, type OpenApiOptions } from '../openapi/setup-open-api';
 
-export type ServiceAppOptions = OpenApiOptions;
+export type ServiceAppOptions = OpenApiOptions & {
+  /**
+   * Largest JSON body accepted (body-parser syntax, default 100kb). Raised only by services with bulk endpoints
+   * (the sub-CA's batch issuance); a larger body is refused with 413 before it is parsed.
+   */
+  jsonBodyLimit?: string;
+};
 
 /** Headers on every answer: no content sniffing of JSON, no framework advertisement. */
 const hardeningHeaders: RawMiddleware = (_req, res, next) => {
@@ -25,6 +31,8 @@ export function configureServiceApp(app: INestApplication, config: ServiceConfig
   const lifecycle = app.get(ServiceLifecycle);
   app.useLogger(logger);
   (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
+  // Registered before Nest's own JSON parser, which then sees one applied and adds none.
+  (app as INestApplication & { useBodyParser(type: string, options: object): void }).useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb' });
   app.use(requestTrackingMiddleware({ logger, quietPaths: HEALTH_PATHS, isDraining: () => lifecycle.draining }));
   app.use(hardeningHeaders);
   setupOpenApi(app, config.service, options);

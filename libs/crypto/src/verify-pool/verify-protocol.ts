@@ -1,0 +1,21 @@
+/** Messages between the signature verifier pool and its worker threads (structured-clone friendly). */
+
+/** One ECDSA check: the signer's SubjectPublicKeyInfo DER, the signed bytes, the DER signature. */
+export interface VerifyJob {
+  spki: Uint8Array;
+  data: Uint8Array;
+  signature: Uint8Array;
+  /** node:crypto hash name: sha256, sha384 or sha512. */
+  hash: string;
+}
+
+export interface VerifyBatch {
+  id: number;
+  jobs: VerifyJob[];
+}
+
+export interface VerifyBatchResult {
+  id: number;
+  /** One per job, in order: true when the signature verifies. */
+  valid: boolean[];
+}
