@@ -14,6 +14,8 @@ export interface IssuanceLoadOptions {
   /** Base64 PKCS#10 requests, sent round-robin. */
   requests: readonly string[];
   concurrency: number;
+  /** Requests per call: 1 posts to /certificates, more to /certificates/batch (that many items per call). */
+  batchSize: number;
   durationMs: number;
   /** Sent first, not counted (JIT, connection pool, database pool, HSM sessions). */
   warmupMs: number;
@@ -28,7 +30,7 @@ export interface IssuanceLoadResult {
   warmupIssued: number;
   seconds: number;
   perSecond: number;
-  /** Milliseconds, sorted ascending (timed part only). */
+  /** Milliseconds per call (a whole batch in batch mode), sorted ascending (timed part only). */
   latenciesMs: Float64Array;
   /** Serial numbers of every certificate issued, warm-up included. */
   serials: string[];
@@ -62,20 +64,44 @@ function post(agent: Agent, url: URL, token: string, body: string): Promise<Answ
   });
 }
 
-/** The serial of a good answer; anything else is an error carrying the answer. */
-function issuedSerial(answer: Answer): string {
+interface CertificateAnswer {
+  certificate?: unknown;
+  serial?: unknown;
+}
+
+function serialOf(answer: CertificateAnswer): string | undefined {
+  const good = typeof answer.certificate === 'string' && answer.certificate.includes('BEGIN CERTIFICATE') && typeof answer.serial === 'string';
+  return good ? (answer.serial as string) : undefined;
+}
+
+/** The serials of a good answer (one, or one per batch item); anything else is an error carrying the answer. */
+function issuedSerials(answer: Answer, batchSize: number): string[] {
   if (answer.status === 200 || answer.status === 201) {
-    const parsed = JSON.parse(answer.body) as { certificate?: unknown; serial?: unknown };
-    if (typeof parsed.certificate === 'string' && parsed.certificate.includes('BEGIN CERTIFICATE') && typeof parsed.serial === 'string') return parsed.serial;
+    const parsed = JSON.parse(answer.body) as CertificateAnswer & { items?: Array<{ certificate?: CertificateAnswer }> };
+    const serials = batchSize === 1 ? [serialOf(parsed)] : (parsed.items ?? []).map((item) => (item.certificate ? serialOf(item.certificate) : undefined));
+    if (serials.length === batchSize && serials.every((serial) => serial !== undefined)) return serials as string[];
   }
-  throw new Error(`issuance failed with HTTP ${answer.status}:\n${answer.body}`);
+  throw new Error(`issuance failed with HTTP ${answer.status}:\n${answer.body.slice(0, 4000)}`);
+}
+
+/** The request bodies, sent round-robin: one CSR each, or `batchSize` consecutive CSRs each. */
+function requestBodies(options: IssuanceLoadOptions): string[] {
+  const item = (csr: string) => ({ profile: options.profile, request: csr });
+  if (options.batchSize === 1) return options.requests.map((csr) => JSON.stringify(item(csr)));
+  const bodies: string[] = [];
+  for (let start = 0; start + options.batchSize <= options.requests.length; start += options.batchSize) {
+    bodies.push(JSON.stringify({ items: options.requests.slice(start, start + options.batchSize).map(item) }));
+  }
+  if (bodies.length === 0) throw new Error(`batches of ${options.batchSize} need at least that many distinct requests`);
+  return bodies;
 }
 
 export async function runIssuanceLoad(options: IssuanceLoadOptions): Promise<IssuanceLoadResult> {
   if (options.requests.length === 0) throw new Error('no requests to send');
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const url = new URL(`/v1/cas/${options.ca}/certificates`, options.baseUrl);
-  const bodies = options.requests.map((csr) => JSON.stringify({ profile: options.profile, request: csr }));
+  const path = options.batchSize === 1 ? 'certificates' : 'certificates/batch';
+  const url = new URL(`/v1/cas/${options.ca}/${path}`, options.baseUrl);
+  const bodies = requestBodies(options);
   const serials: string[] = [];
   let next = 0;
   let failure: Error | undefined;
@@ -89,13 +115,14 @@ export async function runIssuanceLoad(options: IssuanceLoadOptions): Promise<Iss
         const body = bodies[next++ % bodies.length]!;
         const sent = performance.now();
         try {
-          serials.push(issuedSerial(await post(agent, url, options.accessToken, body)));
+          const answered = issuedSerials(await post(agent, url, options.accessToken, body), options.batchSize);
+          for (const serial of answered) serials.push(serial);
+          issued += answered.length;
         } catch (error) {
           failure ??= error as Error;
           return;
         }
         latencies?.push(performance.now() - sent);
-        issued++;
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, caller));
