@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { authorityKeyIdentifier, basicConstraints, encodeCrl, issueCertificate, keyUsage, randomSerialNumber, subjectKeyIdentifier, toPem } from '@smpki/crypto';
 import { Pkcs11KeyManager } from '@smpki/hsm';
 import { createTestToken, testHsmConfig } from '../../test/support/softhsm';
+import { measureRun } from '../lib/peak-memory';
 import { benchEntryPages } from './revocation-list';
-
-const MB = 1024 * 1024;
 
 async function main(): Promise<void> {
   const [count, seed, outDir] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]!];
@@ -38,24 +37,16 @@ async function main(): Promise<void> {
     );
     writeFileSync(join(outDir, 'smpki-ca.pem'), toPem(ca, 'CERTIFICATE'));
 
-    let sampledPeak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 10);
-    const rssBefore = process.memoryUsage().rss;
-    const start = performance.now();
-    const { der, entryCount } = await encodeCrl(
-      { issuer: name, thisUpdate: new Date(now), nextUpdate: new Date(now + 7 * 86_400_000), crlNumber: 1 },
-      benchEntryPages(count, seed),
-      signer,
+    const run = await measureRun(() =>
+      encodeCrl({ issuer: name, thisUpdate: new Date(now), nextUpdate: new Date(now + 7 * 86_400_000), crlNumber: 1 }, benchEntryPages(count, seed), signer),
     );
-    const seconds = (performance.now() - start) / 1000;
-    clearInterval(sampler);
-    sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
+    const { der, entryCount } = run.value;
     writeFileSync(join(outDir, 'smpki.crl'), der);
     const result = {
-      seconds,
-      maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
-      sampledPeakRssMb: sampledPeak / MB,
-      rssBeforeMb: rssBefore / MB,
+      seconds: run.seconds,
+      maxRssMb: run.maxRssMb,
+      sampledPeakRssMb: run.sampledPeakRssMb,
+      rssBeforeMb: run.rssBeforeMb,
       entries: entryCount,
       bytes: der.length,
     };

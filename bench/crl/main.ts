@@ -4,22 +4,28 @@
  * Prints time and peak memory of both, checks both CRLs with `openssl crl` (signature) and compares them entry by
  * entry with smpki's CRL parser. Targets (issue 3): under 10 s and under 512 MB peak.
  *
- * Run (Node 24 on PATH):  bash bench/crl/run.sh [--entries 1000000] [--seed 20260301] [--check] [--keep]
+ * Second stage (service-stage.ts): the same number of revoked certificates as ca_certificate rows in a throwaway
+ * PostgreSQL database, and the CRL produced the way the sub-CA produces it: CrlPublisher.issueCrl paging the rows
+ * out of the database, signing with the CA's SoftHSM2 key and storing the CRL in ca_crl. Same targets.
+ *
+ * Run (Node 24 on PATH):  bash bench/crl/run.sh [--entries 1000000] [--seed 20260301] [--check] [--keep] [--no-service]
  * or directly:            node --require ./libs/persistence/src/tools/typescript-hooks.cjs bench/crl/main.ts
  *
- * --check exits 1 when smpki misses a target; --keep keeps the work directory (CRLs, index.txt, CA files).
+ * --check exits 1 when smpki misses a target; --keep keeps the work directory (CRLs, index.txt, CA files);
+ * --no-service leaves out the service stage (it needs PostgreSQL at SMPKI_TEST_PG_URL or 127.0.0.1:5432).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { derFromInput, parseCertificate, parseCrl, type ParsedCrl } from '@smpki/crypto';
+import { PG_ADMIN_URL, postgresAvailable } from '../../test/support/postgres';
 import { formatTable } from '../lib/table';
+import { runTypescriptChild } from '../lib/typescript-child';
+import { opensslVerifiesCrl } from './openssl-crl-verify';
 import { opensslGenCrl, prepareOpensslCa } from './openssl-gencrl';
 import { writeOpensslIndex } from './revocation-list';
+import { runServiceStage, type ServiceStageResult } from './service-stage';
 
-const ROOT = resolve(__dirname, '../..');
-const HOOKS = join(ROOT, 'libs/persistence/src/tools/typescript-hooks.cjs');
 const TARGET_SECONDS = 10;
 const TARGET_MB = 512;
 
@@ -49,17 +55,25 @@ function timed<T>(run: () => T): { value: T; seconds: number } {
 }
 
 function runSmpkiEncoder(entries: number, seed: number, dir: string): EncoderRun {
-  const result = spawnSync(process.execPath, ['--require', HOOKS, join(__dirname, 'encode-crl.ts'), String(entries), String(seed), dir], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`smpki encoder failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as EncoderRun;
+  return runTypescriptChild<EncoderRun>(join(__dirname, 'encode-crl.ts'), [String(entries), String(seed), dir], 'smpki encoder');
 }
 
-function opensslVerifies(crlPath: string, caPath: string, inform: 'DER' | 'PEM'): boolean {
-  const result = spawnSync('openssl', ['crl', '-in', crlPath, '-inform', inform, '-CAfile', caPath, '-noout'], { encoding: 'utf8' });
-  return result.status === 0 && `${result.stdout}${result.stderr}`.includes('verify OK');
+const mb = (value: number) => `${Math.round(value)} MB`;
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+const meets = (time: number, peakMb: number) => time < TARGET_SECONDS && peakMb < TARGET_MB;
+
+function targetsLine(what: string, time: number, peakMb: number): string {
+  return `targets (${what}): < ${TARGET_SECONDS} s ${time < TARGET_SECONDS ? 'met' : 'MISSED'}, < ${TARGET_MB} MB ${peakMb < TARGET_MB ? 'met' : 'MISSED'}`;
+}
+
+function serviceLines(service: ServiceStageResult, openssl: { seconds: number; maxRssMb: number }): string[] {
+  const { run } = service;
+  return [
+    `service path: ${service.entries.toLocaleString('en-US')} revoked rows bulk-inserted, vacuumed and analysed in ${service.insertSeconds.toFixed(1)} s (not timed); CrlPublisher.issueCrl = page rows from PostgreSQL + encode + SoftHSM2 signature + INSERT into ca_crl + audit, in one transaction`,
+    `service peak RSS is the whole process (maxRSS; ${mb(run.rssBeforeMb)} before issueCrl: Node, TypeORM, pg pool, SoftHSM2, key-manager workers; sampled peak ${mb(run.sampledPeakRssMb)}); openssl / service: time ${(openssl.seconds / run.seconds).toFixed(1)}x, peak memory ${(openssl.maxRssMb / run.maxRssMb).toFixed(1)}x`,
+    `service checks: openssl crl -verify OK with the sub-CA certificate; exactly the ${service.entries.toLocaleString('en-US')} inserted serials listed; ca_crl holds the same DER (${seconds(service.verifySeconds)})`,
+    targetsLine('service path', run.seconds, run.maxRssMb),
+  ];
 }
 
 /** Both CRLs list the same certificates with the same dates and reasons, in the same order. */
@@ -84,6 +98,16 @@ function compareEntries(ours: ParsedCrl, theirs: ParsedCrl): number {
   return compared;
 }
 
+/** The service stage, unless --no-service or PostgreSQL is not there (then said so; with CI=true that fails). */
+async function serviceStage(entries: number, dir: string): Promise<ServiceStageResult | undefined> {
+  if (process.argv.includes('--no-service')) return undefined;
+  if (!(await postgresAvailable())) {
+    log(`service stage skipped: PostgreSQL not reachable at ${PG_ADMIN_URL}`);
+    return undefined;
+  }
+  return runServiceStage(entries, dir, log);
+}
+
 async function main(): Promise<void> {
   const entries = option('entries', 1_000_000);
   const seed = option('seed', 20260301);
@@ -104,8 +128,8 @@ async function main(): Promise<void> {
 
     log('checking both CRLs: openssl crl signature verification, then entry by entry');
     const smpkiPath = join(dir, 'smpki.crl');
-    const verifyOurs = timed(() => opensslVerifies(smpkiPath, join(dir, 'smpki-ca.pem'), 'DER'));
-    const verifyTheirs = timed(() => opensslVerifies(openssl.crlPath, openssl.caPath, 'PEM'));
+    const verifyOurs = timed(() => opensslVerifiesCrl(smpkiPath, join(dir, 'smpki-ca.pem'), 'DER'));
+    const verifyTheirs = timed(() => opensslVerifiesCrl(openssl.crlPath, openssl.caPath, 'PEM'));
     const ours = parseCrl(readFileSync(smpkiPath));
     const theirsDer = derFromInput(readFileSync(openssl.crlPath), ['X509 CRL']);
     const theirs = parseCrl(theirsDer);
@@ -114,8 +138,7 @@ async function main(): Promise<void> {
     if (!verifyOurs.value || !verifyTheirs.value || !signatures) throw new Error(`a CRL failed verification (smpki ${verifyOurs.value}, openssl ${verifyTheirs.value}, parser ${signatures})`);
     if (comparison.value !== entries || smpki.entries !== entries) throw new Error(`expected ${entries} entries, compared ${comparison.value}`);
 
-    const mb = (value: number) => `${Math.round(value)} MB`;
-    const seconds = (value: number) => `${value.toFixed(2)} s`;
+    const service = await serviceStage(entries, dir);
     console.log(
       [
         `bench/crl: ${entries.toLocaleString('en-US')} revoked entries, brainpoolP256r1 / ecdsa-with-SHA256, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.versions.node}`,
@@ -125,16 +148,19 @@ async function main(): Promise<void> {
           [
             ['smpki encodeCrl, streamed, SoftHSM2 key', seconds(smpki.seconds), mb(smpki.maxRssMb), `${smpki.bytes.toLocaleString('en-US')} B`],
             ['openssl ca -gencrl (index.txt), software key', seconds(openssl.seconds), mb(openssl.maxRssMb), `${theirsDer.length.toLocaleString('en-US')} B`],
+            ...(service ? [['smpki CrlPublisher.issueCrl, PostgreSQL rows, SoftHSM2 key', seconds(service.run.seconds), mb(service.run.maxRssMb), `${service.run.bytes.toLocaleString('en-US')} B`]] : []),
           ],
         ),
         '',
         `openssl / smpki: time ${(openssl.seconds / smpki.seconds).toFixed(1)}x, peak memory ${(openssl.maxRssMb / smpki.maxRssMb).toFixed(1)}x`,
         `smpki peak RSS is the whole process (maxRSS; ${mb(smpki.rssBeforeMb)} before encoding: Node, SoftHSM2, key-manager worker; sampled peak ${mb(smpki.sampledPeakRssMb)})`,
         `checks: openssl crl -verify OK on both (${seconds(verifyOurs.seconds)} / ${seconds(verifyTheirs.seconds)}); ${comparison.value.toLocaleString('en-US')} entries identical (serial, date, reason, invalidity date; parsed and compared in ${seconds(comparison.seconds)})`,
-        `targets: < ${TARGET_SECONDS} s ${smpki.seconds < TARGET_SECONDS ? 'met' : 'MISSED'}, < ${TARGET_MB} MB ${smpki.maxRssMb < TARGET_MB ? 'met' : 'MISSED'}`,
+        targetsLine('encoder', smpki.seconds, smpki.maxRssMb),
+        ...(service ? ['', ...serviceLines(service, openssl)] : []),
       ].join('\n'),
     );
-    if (process.argv.includes('--check') && (smpki.seconds >= TARGET_SECONDS || smpki.maxRssMb >= TARGET_MB)) process.exitCode = 1;
+    const missed = !meets(smpki.seconds, smpki.maxRssMb) || (service !== undefined && !meets(service.run.seconds, service.run.maxRssMb));
+    if (process.argv.includes('--check') && missed) process.exitCode = 1;
   } finally {
     if (process.argv.includes('--keep')) log(`work directory kept: ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
