@@ -1,5 +1,5 @@
 import type { Signer } from '@smpki/hsm';
-import { databaseDialect, runInTransaction } from '@smpki/persistence';
+import { databaseDialect, insertRows, runInTransaction } from '@smpki/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditEventInput, type AuditRecord, assertServiceName, type PreparedAuditEvent, prepareAuditEvent } from './audit-event-input';
 import { type AuditHeadState, lockAuditHead, saveAuditHead } from './audit-head-lock';
@@ -34,9 +34,6 @@ export interface AuditCheckpointRecord {
 }
 
 export const DEFAULT_CHECKPOINT_EVERY = 100;
-
-/** Entries per multi-row INSERT: 10 columns each keeps a statement far below SQLite's and PostgreSQL's parameter limits. */
-const INSERT_CHUNK_ROWS = 500;
 
 /**
  * The service's append-only, hash-chained audit log. Several instances (replicas on one PostgreSQL database,
@@ -139,9 +136,7 @@ export class AuditTrail {
       }
     }
     const rows = records.map((record, index) => ({ ...record, details: events[index]!.details }));
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
-      await manager.insert(AuditEvent, rows.slice(start, start + INSERT_CHUNK_ROWS));
-    }
+    await insertRows(manager, AuditEvent, rows);
     if (checkpoints.length > 0) await manager.insert(AuditCheckpoint, checkpoints);
     await saveAuditHead(manager, head);
     return records;

@@ -105,7 +105,7 @@ export class CertificateIssuer {
     this.requireProfile(ca, item.profile);
     // Text that is neither PEM nor base64 is refused here, per item, rather than failing the whole batch.
     const request = typeof item.request === 'string' ? requestFromText(item.request) : item.request;
-    const parsed = parseOrRefuse(() => parseCertificationRequest(request, { verifyProofOfPossession: false }));
+    const parsed = parseOrRefuse(() => parseCertificationRequest(request, { verifyProofOfPossession: false, validatePoint: !this.verifier }));
     await parseOrRefuseAsync(() => this.verifyPossession(parsed));
     const san = parsed.requestedExtensions.find((extension) => extension.oid === CertificateExtensionOids.subjectAltName);
     return this.check(ca, item.profile, { subject: parsed.subject.der, subjectPublicKeyInfo: parsed.publicKey.spki, ...(san ? { subjectAltName: san.value } : {}) });

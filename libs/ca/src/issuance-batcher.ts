@@ -5,7 +5,7 @@
  * head lock with the events chained in order, one commit. A request is answered only when its batch commits.
  */
 import type { AuditEventInput, AuditTrail } from '@smpki/audit';
-import { runInTransaction } from '@smpki/persistence';
+import { insertRows, runInTransaction } from '@smpki/persistence';
 import { AsyncResource } from 'node:async_hooks';
 import type { DataSource } from 'typeorm';
 import { CaCertificate } from './entities';
@@ -97,7 +97,7 @@ export class IssuanceBatcher {
     const rows = issuances.flatMap((issuance) => issuance.rows);
     const events = issuances.flatMap((issuance) => issuance.events);
     return runInTransaction(this.dataSource, async (manager) => {
-      await manager.insert(CaCertificate, [...rows]);
+      await insertRows(manager, CaCertificate, rows);
       await this.audit.appendMany(events, manager);
     });
   }

@@ -4,6 +4,7 @@ export * from './database-logger';
 export * from './dialect-columns';
 export * from './initialize-data-source';
 export * from './transactions';
+export { insertRows } from './insert-rows';
 export * from './schema-check';
 export * from './run-migrations';
 export * from './data-source-options';

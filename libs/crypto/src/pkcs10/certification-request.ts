@@ -46,6 +46,11 @@ export interface CertificationRequestOptions {
   allowedCurves?: readonly Curve[];
   /** Verify the self-signature (default true). Only skip it when the caller verifies it itself. */
   verifyProofOfPossession?: boolean;
+  /**
+   * Check the key's point with node:crypto while parsing (default true). Skipped by callers that verify on a
+   * {@link SignatureVerifierPool}, whose worker checks the point as it decodes the key.
+   */
+  validatePoint?: boolean;
 }
 
 /** Parses a PKCS#10 request (DER or PEM), checks its key and verifies its proof of possession. */
@@ -64,7 +69,7 @@ export function parseCertificationRequest(input: Uint8Array | string, options: C
   const attributesTlv = reader.optional(contextTag(0, true), 'attributes');
   reader.end();
   // The key first: an RSA or explicit-parameter request is refused for its key, whatever it was signed with.
-  const publicKey = parseSubjectPublicKeyInfo(der.subarray(spki.offset, spki.end), { allowedCurves: options.allowedCurves });
+  const publicKey = parseSubjectPublicKeyInfo(der.subarray(spki.offset, spki.end), { allowedCurves: options.allowedCurves, validatePoint: options.validatePoint });
   const signatureAlgorithm = parseSignatureAlgorithm(signed.signatureAlgorithmDer, 'CertificationRequest signatureAlgorithm');
   const attributes = attributesTlv ? parseAttributes(der, attributesTlv) : [];
   const request: ParsedCertificationRequest = {
@@ -89,10 +94,14 @@ export function verifyProofOfPossession(request: ParsedCertificationRequest): vo
   if (!valid) throw popFailed(request);
 }
 
-/** {@link verifyProofOfPossession} on a worker thread of `pool`, leaving the event loop free. */
+/**
+ * {@link verifyProofOfPossession} on a worker thread of `pool`, leaving the event loop free; also refuses a key
+ * whose point is not on its curve (`key.point-invalid`), for requests parsed with `validatePoint: false`.
+ */
 export async function verifyProofOfPossessionOn(pool: SignatureVerifierPool, request: ParsedCertificationRequest): Promise<void> {
-  const valid = await pool.verify({ publicKey: request.publicKey.spki, data: request.info, signature: request.signature, hash: request.signatureAlgorithm.hash });
-  if (!valid) throw popFailed(request);
+  const outcome = await pool.check({ publicKey: request.publicKey.spki, data: request.info, signature: request.signature, hash: request.signatureAlgorithm.hash });
+  if (outcome === 'key-invalid') throw new CryptoInputError('key.point-invalid', 'the EC public key is not a point on its curve');
+  if (outcome !== 'valid') throw popFailed(request);
 }
 
 function popFailed(request: ParsedCertificationRequest): CryptoInputError {

@@ -34,6 +34,15 @@ describe('SignatureVerifierPool', () => {
     expect(await pool.verify({ ...check, signature: Buffer.from([0x30, 0x01]) })).toBe(false);
   });
 
+  it('tells a key whose point is off its curve (key-invalid) from a wrong signature (signature-invalid)', async () => {
+    const check = signedMessage('brainpoolP256r1', 0);
+    const offCurve = Buffer.from(check.publicKey);
+    offCurve[offCurve.length - 1]! ^= 0x01;
+    expect(await pool.check({ ...check, publicKey: offCurve })).toBe('key-invalid');
+    expect(await pool.check({ ...check, data: Buffer.from('other') })).toBe('signature-invalid');
+    expect(await pool.check(check)).toBe('valid');
+  });
+
   it('refuses work after close', async () => {
     const closing = SignatureVerifierPool.start({ workers: 1 });
     await closing.close();

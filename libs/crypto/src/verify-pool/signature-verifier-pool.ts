@@ -9,7 +9,9 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { nodeHashName } from '../hash-algorithm';
 import type { SignatureCheck } from '../verify-signature';
-import type { VerifyBatch, VerifyBatchResult, VerifyJob } from './verify-protocol';
+import type { VerifyBatch, VerifyBatchResult, VerifyJob, VerifyOutcome } from './verify-protocol';
+
+export type { VerifyOutcome } from './verify-protocol';
 
 export interface SignatureVerifierPoolOptions {
   /** Worker threads (default: the machine's cores). */
@@ -20,7 +22,7 @@ export interface SignatureVerifierPoolOptions {
 export type PooledSignatureCheck = Omit<SignatureCheck, 'publicKey'> & { publicKey: Uint8Array };
 
 interface Waiting {
-  resolve: (valid: boolean[]) => void;
+  resolve: (outcomes: VerifyOutcome[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -35,7 +37,7 @@ const MAX_JOBS_PER_MESSAGE = 64;
 
 export class SignatureVerifierPool {
   private readonly workers: PoolWorker[];
-  private queue: { job: VerifyJob; resolve: (valid: boolean) => void; reject: (error: Error) => void }[] = [];
+  private queue: { job: VerifyJob; resolve: (outcome: VerifyOutcome) => void; reject: (error: Error) => void }[] = [];
   private flushScheduled = false;
   private nextId = 1;
   private closed = false;
@@ -51,7 +53,12 @@ export class SignatureVerifierPool {
   }
 
   /** Resolves true when the signature verifies, false otherwise (also for a malformed key or signature). */
-  verify(check: PooledSignatureCheck): Promise<boolean> {
+  async verify(check: PooledSignatureCheck): Promise<boolean> {
+    return (await this.check(check)) === 'valid';
+  }
+
+  /** Like verify, telling a key OpenSSL refuses (`key-invalid`, e.g. a point off the curve) from a wrong signature. */
+  check(check: PooledSignatureCheck): Promise<VerifyOutcome> {
     if (this.closed) return Promise.reject(new Error('the signature verifier pool is closed'));
     const job: VerifyJob = { spki: check.publicKey, data: check.data, signature: check.signature, hash: nodeHashName(check.hash) };
     return new Promise((resolve, reject) => {
@@ -77,7 +84,7 @@ export class SignatureVerifierPool {
       const id = this.nextId++;
       worker.jobsInFlight += slice.length;
       worker.inFlight.set(id, {
-        resolve: (valid) => slice.forEach((entry, index) => entry.resolve(valid[index] === true)),
+        resolve: (outcomes) => slice.forEach((entry, index) => entry.resolve(outcomes[index] ?? 'signature-invalid')),
         reject: (error) => slice.forEach((entry) => entry.reject(error)),
       });
       const batch: VerifyBatch = { id, jobs: slice.map((entry) => entry.job) };
@@ -96,8 +103,8 @@ export class SignatureVerifierPool {
       const waiting = worker.inFlight.get(result.id);
       if (!waiting) return;
       worker.inFlight.delete(result.id);
-      worker.jobsInFlight -= result.valid.length;
-      waiting.resolve(result.valid);
+      worker.jobsInFlight -= result.outcomes.length;
+      waiting.resolve(result.outcomes);
     });
     worker.thread.on('error', (error) => this.replace(worker, error));
     worker.thread.on('exit', (code) => {

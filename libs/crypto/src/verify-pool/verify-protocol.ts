@@ -14,8 +14,11 @@ export interface VerifyBatch {
   jobs: VerifyJob[];
 }
 
+/** `key-invalid`: the SPKI is no key OpenSSL accepts (e.g. a point off the curve); the signature was not checked. */
+export type VerifyOutcome = 'valid' | 'signature-invalid' | 'key-invalid';
+
 export interface VerifyBatchResult {
   id: number;
-  /** One per job, in order: true when the signature verifies. */
-  valid: boolean[];
+  /** One per job, in order. */
+  outcomes: VerifyOutcome[];
 }

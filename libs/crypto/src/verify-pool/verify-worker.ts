@@ -4,19 +4,25 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { VerifyBatch, VerifyBatchResult, VerifyJob } from './verify-protocol';
+import type { KeyObject } from 'node:crypto';
+import type { VerifyBatch, VerifyBatchResult, VerifyJob, VerifyOutcome } from './verify-protocol';
 
-function verifies(job: VerifyJob): boolean {
+function outcome(job: VerifyJob): VerifyOutcome {
+  let key: KeyObject;
   try {
-    const key = createPublicKey({ key: Buffer.from(job.spki.buffer, job.spki.byteOffset, job.spki.byteLength), format: 'der', type: 'spki' });
-    return verify(job.hash, job.data, { key, dsaEncoding: 'der' }, job.signature);
+    // Decoding the key also checks that its point is on the curve, so the caller need not build a key itself.
+    key = createPublicKey({ key: Buffer.from(job.spki.buffer, job.spki.byteOffset, job.spki.byteLength), format: 'der', type: 'spki' });
   } catch {
-    // Not a key or not a signature: it does not verify.
-    return false;
+    return 'key-invalid';
+  }
+  try {
+    return verify(job.hash, job.data, { key, dsaEncoding: 'der' }, job.signature) ? 'valid' : 'signature-invalid';
+  } catch {
+    return 'signature-invalid'; // not even a DER signature
   }
 }
 
 parentPort!.on('message', (batch: VerifyBatch) => {
-  const result: VerifyBatchResult = { id: batch.id, valid: batch.jobs.map(verifies) };
+  const result: VerifyBatchResult = { id: batch.id, outcomes: batch.jobs.map(outcome) };
   parentPort!.postMessage(result);
 });
