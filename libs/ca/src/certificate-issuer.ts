@@ -22,18 +22,21 @@ import {
 import type { AuditEventInput, AuditTrail } from '@smpki/audit';
 import { ProblemException, type ProblemDocument } from '@smpki/platform';
 import { checkIssuanceRequest, SM_PKI_PROFILES, type ProfileSet } from '@smpki/policy';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { parseOrRefuse, parseOrRefuseAsync, profileNotAllowed, profileViolated } from './ca-problems';
 import type { CaRegistry } from './ca-registry';
 import type { CertificateAuthority } from './certificate-authority';
 import { planCertificate, type PlannedCertificate, type RequestedCertificate } from './certificate-template-builder';
 import { newCertificateRow } from './certificate-row';
-import type { CaCertificate } from './entities';
+import { PublicationOutbox, type CaCertificate } from './entities';
 import { batchTooLarge, forItem, itemProblem, MAX_BATCH_ITEMS, type BatchItem, type BatchItemResult } from './batch-issuance';
 import { IssuanceBatcher, type PendingIssuance } from './issuance-batcher';
 import type { IssuedCertificate } from './issued-certificate';
 import { renewalSignerStatus } from './renewal-signer-status';
 import { requestFromText } from './request-text';
+import { classifySubCaRequest } from './root/sub-ca-request';
+import type { CheckedKeyRequest, IssuanceAttachment, KeyRequestItem, StoredIssuance } from './subject-issuance';
 
 /** What the audit record says about where a certificate came from. */
 interface IssuanceDetails {
@@ -42,7 +45,7 @@ interface IssuanceDetails {
   renewalOf?: string;
 }
 
-interface CheckedRequest {
+export interface CheckedRequest {
   profile: string;
   plan: PlannedCertificate;
 }
@@ -105,10 +108,66 @@ export class CertificateIssuer {
     this.requireProfile(ca, item.profile);
     // Text that is neither PEM nor base64 is refused here, per item, rather than failing the whole batch.
     const request = typeof item.request === 'string' ? requestFromText(item.request) : item.request;
-    const parsed = parseOrRefuse(() => parseCertificationRequest(request, { verifyProofOfPossession: false, validatePoint: !this.verifier }));
-    await parseOrRefuseAsync(() => this.verifyPossession(parsed));
+    const parsed = await this.parsePkcs10(request);
     const san = parsed.requestedExtensions.find((extension) => extension.oid === CertificateExtensionOids.subjectAltName);
     return this.check(ca, item.profile, { subject: parsed.subject.der, subjectPublicKeyInfo: parsed.publicKey.spki, ...(san ? { subjectAltName: san.value } : {}) });
+  }
+
+  /** A PKCS#10 request parsed and its proof of possession verified; refusals name their rule. */
+  private async parsePkcs10(request: Uint8Array | string): Promise<ParsedCertificationRequest> {
+    const parsed = parseOrRefuse(() => parseCertificationRequest(request, { verifyProofOfPossession: false, validatePoint: !this.verifier }));
+    await parseOrRefuseAsync(() => this.verifyPossession(parsed));
+    return parsed;
+  }
+
+  /**
+   * Checks a key request whose subject the platform chose (a meter: `CN=<id>, serialNumber=<id>` from the
+   * registry): the request, PKCS#10 or an SM-PKI CRMF initial request with one CertReqMsg, only contributes its
+   * key and the proof of possession of it; its subject and extensions are ignored. Refusals throw the same
+   * problems as the other entry points. Nothing is signed yet: see issueChecked.
+   */
+  async checkKeyRequest(caName: string, item: KeyRequestItem): Promise<CheckedKeyRequest> {
+    const ca = this.registry.get(caName);
+    this.requireProfile(ca, item.profile);
+    const text = typeof item.request === 'string' && !item.request.includes('-----BEGIN') ? requestFromText(item.request) : item.request;
+    const classified = classifySubCaRequest(text);
+    if (classified.kind === 'pkcs10') {
+      const parsed = await this.parsePkcs10(classified.request);
+      return { subjectPublicKeyInfo: parsed.publicKey.spki, source: 'pkcs10', checked: this.check(ca, item.profile, { subject: item.subject, subjectPublicKeyInfo: parsed.publicKey.spki }) };
+    }
+    const [entry] = parseOrRefuse(() => parseInitialRequest(classified.request, { maxRequests: 1 })).requests;
+    return { subjectPublicKeyInfo: entry!.publicKey.spki, source: 'crmf-initial', checked: this.check(ca, item.profile, { subject: item.subject, subjectPublicKeyInfo: entry!.publicKey.spki }) };
+  }
+
+  /**
+   * Signs checked key requests and stores each certificate together with what its attachment adds (rows of other
+   * tables, changes, audit events) in one transaction, shared with other issuances waiting at that moment. One
+   * result per entry, in order: an entry that cannot be signed or stored (a unique violation of its rows) is
+   * `failed` with the error, and nothing of it is stored.
+   */
+  async issueChecked(
+    caName: string,
+    entries: readonly { request: CheckedKeyRequest; attach?: (certificate: CaCertificate) => IssuanceAttachment }[],
+    requester: string,
+  ): Promise<StoredIssuance[]> {
+    const ca = this.registry.get(caName);
+    return Promise.all(
+      entries.map(async ({ request, attach }): Promise<StoredIssuance> => {
+        try {
+          const record = this.issuanceRecord(ca, [await this.sign(ca, request.checked)], requester, { source: request.source });
+          const attachment = attach?.(record.rows[0]!) ?? {};
+          await this.batcher.store({
+            rows: record.rows,
+            related: [...(record.related ?? []), ...(attachment.related ?? [])],
+            ...(attachment.within ? { within: attachment.within } : {}),
+            events: [...record.events, ...(attachment.events ?? [])],
+          });
+          return { status: 'issued', certificate: issuedView(ca, record.rows[0]!) };
+        } catch (error) {
+          return { status: 'failed', error, problem: notStored(error) };
+        }
+      }),
+    );
   }
 
   private async verifyPossession(request: ParsedCertificationRequest): Promise<void> {
@@ -200,10 +259,14 @@ export class CertificateIssuer {
     return { profile, certificate: parseCertificate(await issueCertificate(plan.template, ca.signer)) };
   }
 
-  /** The rows and audit events of certificates signed together (a CRMF request's three: all or none). */
+  /**
+   * The rows and audit events of certificates signed together (a CRMF request's three: all or none), with a
+   * publication outbox row per certificate: the directory gets every certificate that was committed.
+   */
   private issuanceRecord(ca: CertificateAuthority, signed: readonly SignedCertificate[], requester: string, extra: IssuanceDetails): PendingIssuance {
     const now = new Date();
     const rows = signed.map(({ profile, certificate }) => newCertificateRow(ca.id, certificate, profile, requester, now));
+    const outbox = rows.map((row) => certificateToPublish(ca, row, now));
     const events = rows.map((row) => ({
       action: 'ca.certificate.issue',
       outcome: 'success' as const,
@@ -211,8 +274,12 @@ export class CertificateIssuer {
       target: `${ca.name}/${row.serial}`,
       details: { ca: ca.name, serial: row.serial, profile: row.profile, subject: row.subject, fingerprint: row.fingerprint, notAfter: row.notAfter.toISOString(), ...extra },
     }));
-    return { rows, events };
+    return { rows, related: [{ entity: PublicationOutbox, rows: outbox }], events };
   }
+}
+
+function certificateToPublish(ca: CertificateAuthority, row: CaCertificate, now: Date): PublicationOutbox {
+  return Object.assign(new PublicationOutbox(), { id: randomUUID(), kind: 'certificate' as const, ca: ca.name, serial: row.serial, crlNumber: null, createdAt: now, publishedAt: null });
 }
 
 interface SignedCertificate {
@@ -225,7 +292,7 @@ function isProblem(entry: object): entry is ProblemDocument {
 }
 
 /** An item whose certificate could not be stored: nothing of it was issued, the caller may send it again. */
-function notStored(error: unknown): ProblemDocument {
+export function notStored(error: unknown): ProblemDocument {
   const message = `the certificate could not be stored (${(error as Error).message}); nothing was issued for this item, send it again`;
   return new ProblemException({ status: 503, type: 'certificate-not-stored', title: 'Certificate not stored', detail: message, errors: [{ field: 'request', rule: 'storage.failed', message }] }).asProblemDocument();
 }

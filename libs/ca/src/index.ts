@@ -7,8 +7,11 @@ export { CertificateAuthority, type IssuerExtensions } from './certificate-autho
 export { CaRegistry } from './ca-registry';
 export { planCertificate, type PlannedCertificate, type RequestedCertificate } from './certificate-template-builder';
 export type { IssuedCertificate } from './issued-certificate';
-export { CertificateIssuer } from './certificate-issuer';
-export { MAX_BATCH_ITEMS, type BatchItem, type BatchItemResult } from './batch-issuance';
+export { CertificateIssuer, issuedView } from './certificate-issuer';
+export type { CheckedKeyRequest, IssuanceAttachment, KeyRequestItem, StoredIssuance } from './subject-issuance';
+export type { PendingIssuance, RelatedRows } from './issuance-batcher';
+export { isUniqueViolation } from './unique-violation';
+export { forItem, MAX_BATCH_ITEMS, batchTooLarge, type BatchItem, type BatchItemResult } from './batch-issuance';
 export { CertificateRevoker, type RevocationRequest } from './certificate-revoker';
 export { CertificateLookup } from './certificate-lookup';
 export { CrlPublisher } from './crl-publisher';

@@ -7,12 +7,28 @@
 import type { AuditEventInput, AuditTrail } from '@smpki/audit';
 import { insertRows, runInTransaction } from '@smpki/persistence';
 import { AsyncResource } from 'node:async_hooks';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { CaCertificate } from './entities';
 
-/** What one request stores: all of it or none (a CRMF request's three certificates). */
+/** Rows of another table stored with the certificates (a meter row, publication outbox rows). */
+export interface RelatedRows<T extends ObjectLiteral = ObjectLiteral> {
+  entity: EntityTarget<T>;
+  rows: readonly T[];
+}
+
+/**
+ * What one request stores: all of it or none (a CRMF request's three certificates; a meter row and its
+ * certificate). A unique violation in any of it fails only this issuance (see commit).
+ */
 export interface PendingIssuance {
   rows: readonly CaCertificate[];
+  /** Inserted after the certificates, rows of the same entity of the whole batch in one statement. */
+  related?: readonly RelatedRows[];
+  /**
+   * Changes beyond inserts (a replaced meter's row and its old certificate), run after the inserts; throwing
+   * fails this issuance like a failed insert.
+   */
+  within?: (manager: EntityManager) => Promise<void>;
   /** Audit events in the order they are chained. */
   events: readonly AuditEventInput[];
 }
@@ -98,7 +114,20 @@ export class IssuanceBatcher {
     const events = issuances.flatMap((issuance) => issuance.events);
     return runInTransaction(this.dataSource, async (manager) => {
       await insertRows(manager, CaCertificate, rows);
+      for (const group of relatedByEntity(issuances)) await insertRows(manager, group.entity, group.rows);
+      for (const issuance of issuances) await issuance.within?.(manager);
       await this.audit.appendMany(events, manager);
     });
   }
+}
+
+/** The related rows of a batch, one group per entity in the order the entities first appear. */
+function relatedByEntity(issuances: readonly PendingIssuance[]): RelatedRows[] {
+  const groups = new Map<EntityTarget<ObjectLiteral>, ObjectLiteral[]>();
+  for (const { entity, rows } of issuances.flatMap((issuance) => issuance.related ?? [])) {
+    const group = groups.get(entity) ?? [];
+    group.push(...rows);
+    groups.set(entity, group);
+  }
+  return [...groups].map(([entity, rows]) => ({ entity, rows }));
 }

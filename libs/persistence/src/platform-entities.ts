@@ -10,9 +10,11 @@
 import { AUDIT_ENTITIES } from '@smpki/audit';
 import { AUTH_ENTITIES } from '@smpki/auth';
 import { CA_ENTITIES } from '@smpki/ca';
+import { REGISTRY_ENTITIES } from '@smpki/registry';
 
 export const PLATFORM_ENTITIES: readonly Function[] = [
   ...AUDIT_ENTITIES,
   ...AUTH_ENTITIES,
   ...CA_ENTITIES,
+  ...REGISTRY_ENTITIES,
 ];

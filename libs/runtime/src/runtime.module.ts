@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AuditTrail } from '@smpki/audit';
-import { AuthModule, ClientCertificateRoleTable, spkiFromPem, type AuthModuleOptions } from '@smpki/auth';
+import { AuthModule, ClientCertificateRoleTable, spkiFromPem, type AuthModuleOptions, type ClientCertificateRoleResolver, type VerifiedClientCertificate } from '@smpki/auth';
 import type { KeyManager } from '@smpki/hsm';
 import {
   AUDIT_TRAIL,
@@ -28,10 +28,27 @@ export interface RuntimeOptions {
    * the other services only verify tokens with that key's public half.
    */
   issuesTokens?: boolean;
+  /**
+   * Client-certificate roles the service keeps in its database (the sub-CA's manufacturer credentials), granted
+   * beside those of the SMPKI_CLIENT_CERTIFICATE_ROLES file: a certificate gets the union.
+   */
+  clientCertificateRoles?: (dataSource: DataSource) => ClientCertificateRoleResolver;
+}
+
+/** Every role any of the resolvers grants the certificate. */
+function unionOfRoles(resolvers: readonly ClientCertificateRoleResolver[]): ClientCertificateRoleResolver | undefined {
+  if (resolvers.length <= 1) return resolvers[0];
+  return {
+    resolveRoles: async (certificate: VerifiedClientCertificate) => [...new Set((await Promise.all(resolvers.map((resolver) => resolver.resolveRoles(certificate)))).flat())],
+  };
 }
 
 async function authOptions(config: ServiceConfig, options: RuntimeOptions, keys: KeyManager, dataSource: DataSource, audit: AuditTrail): Promise<AuthModuleOptions> {
   const auth = config.auth;
+  const clientCertificateRoles = unionOfRoles([
+    ...(config.access.clientCertificateRolesFile ? [ClientCertificateRoleTable.loadFile(config.access.clientCertificateRolesFile)] : []),
+    ...(options.clientCertificateRoles ? [options.clientCertificateRoles(dataSource)] : []),
+  ]);
   const verificationKeys = (auth?.verificationKeyFiles ?? []).map((file) => spkiFromPem(readFileSync(file, 'utf8')));
   let tokenSigner;
   if (auth && options.issuesTokens) tokenSigner = await keys.createSigner(auth.tokenKeyUri);
@@ -43,9 +60,7 @@ async function authOptions(config: ServiceConfig, options: RuntimeOptions, keys:
     verificationKeys,
     ...(tokenSigner ? { tokenSigner } : {}),
     accessRules: config.access.rulesFile ? loadAccessRulesFile(config.access.rulesFile) : DEFAULT_ACCESS_RULES,
-    ...(config.access.clientCertificateRolesFile
-      ? { clientCertificateRoles: ClientCertificateRoleTable.loadFile(config.access.clientCertificateRolesFile) }
-      : {}),
+    ...(clientCertificateRoles ? { clientCertificateRoles } : {}),
     eventSink: { record: async (event, context) => void (await audit.append(event, context?.entityManager)) },
     dataSource,
   };

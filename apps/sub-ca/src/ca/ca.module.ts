@@ -65,6 +65,8 @@ export class CaModule {
         CrlSchedulerService,
         VerifierPoolShutdown,
       ],
+      // The meter registry (manufacturing module) issues through the same issuer and its group commit.
+      exports: [CaRegistry, CertificateIssuer, CrlPublisher],
     };
   }
 }

@@ -12,13 +12,17 @@ export type AccessRules = Readonly<Partial<Record<Role, readonly string[]>>>;
  *
  * Separation of duties: the administrator runs the platform but issues no certificate, the CA operator issues
  * but cannot read the audit trail it is judged by, the auditor only reads. Roles of outside parties
- * (manufacturer, MSP, gateway administrator, directory reader) get their commands with the issues that add them.
+ * (manufacturer, MSP, gateway administrator, directory reader) get their commands with the issues that add them;
+ * manufacturers register their meters (docs/METER-REGISTRATION.md).
  */
 export const DEFAULT_ACCESS_RULES: AccessRules = {
-  administrator: ['auth.*', 'platform.*'],
-  'ca-operator': ['ca.*', 'rootca.*', 'platform.info.read'],
-  auditor: ['audit.*', 'ca.lint', 'platform.info.read'],
-  manufacturer: ['platform.info.read'],
+  // Onboarding manufacturers includes their mutual-TLS credential (registry.manufacturer.credential.issue): the
+  // only certificates the administrator gets issued, under the fixed credential profile, never meter certificates.
+  administrator: ['auth.*', 'platform.*', 'registry.manufacturer.*'],
+  'ca-operator': ['ca.*', 'rootca.*', 'registry.meter.read', 'registry.manufacturer.read', 'platform.info.read'],
+  auditor: ['audit.*', 'ca.lint', 'registry.meter.read', 'registry.manufacturer.read', 'platform.info.read'],
+  // Its own meters only: the registry scopes every meter command to the manufacturer of the client certificate.
+  manufacturer: ['registry.meter.*', 'platform.info.read'],
   'msp-security-manager': ['skm.key.export', 'platform.info.read'],
   'msp-operator': ['platform.info.read'],
   'gateway-administrator': ['platform.info.read'],

@@ -25,6 +25,13 @@ export const COMMAND_CATALOGUE: CommandCatalogue = [
   { name: 'rootca.crl.publish', description: 'Sign a root CA CRL (ARL), direct or indirect' },
   { name: 'rootca.certificate.revoke', description: 'Revoke a certificate a root CA issued (a sub-CA)' },
   { name: 'skm.key.export', description: 'Export a working key wrapped under a transport key (e.g. provider change)' },
+  { name: 'registry.manufacturer.create', description: 'Onboard a device manufacturer (name, GLN, FLAG id)' },
+  { name: 'registry.manufacturer.read', description: 'Read the manufacturer accounts' },
+  { name: 'registry.manufacturer.credential.issue', description: "Issue a manufacturer's mutual-TLS client certificate and bind it to the account" },
+  { name: 'registry.meter.register', description: 'Register meters at calibration and certify their keys (single or batch)' },
+  { name: 'registry.meter.read', description: 'Read registered meters and their current certificates' },
+  { name: 'registry.meter.replace', description: 'Re-enrol a meter with a new key, revoking its old certificate' },
+  { name: 'registry.meter.retire', description: "Retire a meter, revoking its certificate" },
 ];
 
 export function catalogueHas(catalogue: CommandCatalogue, command: string): boolean {
