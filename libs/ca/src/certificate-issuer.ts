@@ -22,7 +22,6 @@ import {
 import type { AuditEventInput, AuditTrail } from '@smpki/audit';
 import { ProblemException, type ProblemDocument } from '@smpki/platform';
 import { checkIssuanceRequest, SM_PKI_PROFILES, type ProfileSet } from '@smpki/policy';
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { parseOrRefuse, parseOrRefuseAsync, profileNotAllowed, profileViolated } from './ca-problems';
 import type { CaRegistry } from './ca-registry';
@@ -33,6 +32,7 @@ import { PublicationOutbox, type CaCertificate } from './entities';
 import { batchTooLarge, forItem, itemProblem, MAX_BATCH_ITEMS, type BatchItem, type BatchItemResult } from './batch-issuance';
 import { IssuanceBatcher, type PendingIssuance } from './issuance-batcher';
 import type { IssuedCertificate } from './issued-certificate';
+import { publicationRow } from './publication';
 import { renewalSignerStatus } from './renewal-signer-status';
 import { requestFromText } from './request-text';
 import { classifySubCaRequest } from './root/sub-ca-request';
@@ -266,7 +266,7 @@ export class CertificateIssuer {
   private issuanceRecord(ca: CertificateAuthority, signed: readonly SignedCertificate[], requester: string, extra: IssuanceDetails): PendingIssuance {
     const now = new Date();
     const rows = signed.map(({ profile, certificate }) => newCertificateRow(ca.id, certificate, profile, requester, now));
-    const outbox = rows.map((row) => certificateToPublish(ca, row, now));
+    const outbox = rows.map((row) => publicationRow(ca.name, { kind: 'certificate', serial: row.serial }, now));
     const events = rows.map((row) => ({
       action: 'ca.certificate.issue',
       outcome: 'success' as const,
@@ -278,9 +278,6 @@ export class CertificateIssuer {
   }
 }
 
-function certificateToPublish(ca: CertificateAuthority, row: CaCertificate, now: Date): PublicationOutbox {
-  return Object.assign(new PublicationOutbox(), { id: randomUUID(), kind: 'certificate' as const, ca: ca.name, serial: row.serial, crlNumber: null, createdAt: now, publishedAt: null });
-}
 
 interface SignedCertificate {
   profile: string;

@@ -9,6 +9,7 @@ import type { CaRegistry } from './ca-registry';
 import { issuedView } from './certificate-issuer';
 import { CaCertificate } from './entities';
 import type { IssuedCertificate } from './issued-certificate';
+import { markRevoked } from './publication';
 import { normalizeSerial } from './serial-input';
 
 export interface RevocationRequest {
@@ -50,11 +51,9 @@ export class CertificateRevoker {
       certificate.revokedAt = now;
       certificate.revocationReason = request.reason;
       certificate.invalidityDate = request.invalidityDate ?? null;
-      await manager.update(
-        CaCertificate,
-        { id: certificate.id },
-        { status: 'revoked', revokedAt: now, revocationReason: request.reason, invalidityDate: certificate.invalidityDate },
-      );
+      // Under the row read above: a concurrent revocation of the same certificate makes this one a 409.
+      const changed = await markRevoked(manager, { authorityId: ca.id, caName: ca.name, serial, reason: request.reason, invalidityDate: certificate.invalidityDate, at: now });
+      if (!changed) throw alreadyRevoked(ca.name, serial);
       await this.audit.append(
         {
           action: 'ca.certificate.revoke',

@@ -14,6 +14,7 @@ import type { DataSource } from 'typeorm';
 import type { CaRegistry } from './ca-registry';
 import type { CertificateAuthority } from './certificate-authority';
 import { CaCrl } from './entities';
+import { enqueuePublication } from './publication';
 import { revokedEntries } from './revoked-entries';
 import { isUniqueViolation } from './unique-violation';
 
@@ -121,6 +122,7 @@ export class CrlPublisher {
       const baseCrlNumber = kind.delta ? kind.base.crlNumber : null;
       const crl = Object.assign(new CaCrl(), { id: randomUUID(), authorityId: ca.id, crlNumber, delta: kind.delta, baseCrlNumber, thisUpdate, nextUpdate, der });
       await manager.insert(CaCrl, crl);
+      await enqueuePublication(manager, ca.name, { kind: 'crl', crlNumber }, thisUpdate);
       await this.audit.append(
         {
           action: 'ca.crl.publish',

@@ -21,3 +21,4 @@ export { revokedEntries, REVOKED_PAGE_SIZE } from './revoked-entries';
 export { normalizeSerial } from './serial-input';
 export { requestFromText, type TextProblem } from './request-text';
 export * from './root';
+export { enqueuePublication, markRevoked, publicationRow, type PublicationRef, type RevocationChange } from './publication';

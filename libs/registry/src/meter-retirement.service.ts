@@ -3,7 +3,7 @@
  * transaction with the audit records. Retiring a retired meter answers it as it is.
  */
 import type { AuditTrail } from '@smpki/audit';
-import { CaCertificate, type CaRegistry } from '@smpki/ca';
+import { markRevoked, type CaRegistry } from '@smpki/ca';
 import { runInTransaction } from '@smpki/persistence';
 import type { DataSource } from 'typeorm';
 import { Meter } from './entities';
@@ -29,8 +29,7 @@ export class MeterRetirementService {
       if (row.status === 'retired') return row;
       const now = new Date();
       if (row.certificateSerial) {
-        const result = await manager.update(CaCertificate, { authorityId: ca.id, serial: row.certificateSerial, status: 'good' }, { status: 'revoked', revokedAt: now, revocationReason: 'cessationOfOperation' });
-        revoked = result.affected === 1;
+        revoked = await markRevoked(manager, { authorityId: ca.id, caName: ca.name, serial: row.certificateSerial, reason: 'cessationOfOperation', at: now });
       }
       await manager.update(Meter, { id: row.id }, { status: 'retired', updatedAt: now });
       const events = [

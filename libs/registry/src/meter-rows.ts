@@ -1,7 +1,7 @@
 /** The rows and changes a meter's certification stores with its certificate (see CertificateIssuer.issueChecked). */
 import { randomUUID } from 'node:crypto';
 import type { AuditEventInput } from '@smpki/audit';
-import { CaCertificate, type IssuanceAttachment } from '@smpki/ca';
+import { CaCertificate, markRevoked, type IssuanceAttachment } from '@smpki/ca';
 import type { CrlReason } from '@smpki/crypto';
 import type { EntityManager } from 'typeorm';
 import { Meter } from './entities';
@@ -84,7 +84,7 @@ export function replacementAttachment(caller: RegistrationCaller, item: MeterIte
       );
       if (moved.affected !== 1) throw new MeterChangedError(item.meterId);
       // Already revoked (an operator revoked it through the CA API) is fine: the meter moves on all the same.
-      await manager.update(CaCertificate, { authorityId: replaced.authorityId, serial: oldSerial, status: 'good' }, { status: 'revoked', revokedAt: now, revocationReason: replaced.reason });
+      await markRevoked(manager, { authorityId: replaced.authorityId, caName: replaced.caName, serial: oldSerial, reason: replaced.reason, at: now });
     };
     const revokeEvent: AuditEventInput = {
       action: 'ca.certificate.revoke',

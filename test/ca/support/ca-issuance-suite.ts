@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AuditEvent, AuditTrail } from '@smpki/audit';
-import { CaCertificate, CaCrl, CaRegistry, CertificateIssuer, CertificateLookup, CertificateRevoker, CrlPublisher, CrlReissueScheduler } from '@smpki/ca';
+import { CaCertificate, CaCrl, CaRegistry, PublicationOutbox, CertificateIssuer, CertificateLookup, CertificateRevoker, CrlPublisher, CrlReissueScheduler } from '@smpki/ca';
 import { encodeName, parseCrl } from '@smpki/crypto';
 import { ProblemException } from '@smpki/platform';
 import { lintCertificate, SM_PKI_PROFILES } from '@smpki/policy';
@@ -123,6 +123,19 @@ export function caIssuanceSuite(openDatabase: TestDatabaseFactory): void {
     await refusal(revoker.revoke('market', 'ab'.repeat(16), { reason: 'keyCompromise' }, REQUESTER), 404, 'certificate.unknown');
     expect(await auditActions('ca.certificate.revoke')).toBeGreaterThanOrEqual(1);
     expect(await auditActions('ca.crl.publish')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('enqueues every change the directory must show in the publication outbox: issuance, revocation, CRL', async () => {
+    const issued = await issuer.issueFromPkcs10('market', 'sm-user-tls', opensslRequest(pki.workspace, 'outbox-tls'), REQUESTER);
+    await revoker.revoke('market', issued.serial, { reason: 'keyCompromise' }, REQUESTER);
+    const crl = await crls.issueCrl('market', REQUESTER);
+    const outbox = db.dataSource.getRepository(PublicationOutbox);
+    const forCertificate = await outbox.find({ where: { ca: 'market', serial: issued.serial } });
+    expect(forCertificate.map((row) => row.kind)).toEqual(['certificate', 'certificate']);
+    expect(await outbox.count({ where: { ca: 'market', kind: 'crl', crlNumber: crl.crlNumber } })).toBe(1);
+    // A refused second revocation changes nothing, so it enqueues nothing either.
+    await expect(revoker.revoke('market', issued.serial, { reason: 'keyCompromise' }, REQUESTER)).rejects.toThrow('already revoked');
+    expect(await outbox.count({ where: { ca: 'market', serial: issued.serial } })).toBe(2);
   });
 
   it('keeps CRL numbers per CA: the calibration CA starts at 1 with an empty CRL', async () => {
