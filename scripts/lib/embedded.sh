@@ -13,7 +13,13 @@ embedded_port() {
     directory) echo "${SMPKI_DIRECTORY_PORT:-8440}" ;;
   esac
 }
-embedded_url() { echo "http://127.0.0.1:$(embedded_port "$1")"; }
+# sub-ca speaks HTTPS with client certificates (mutual TLS) when SMPKI_SUB_CA_TLS=true (`npm start -- --tls`).
+embedded_sub_ca_tls() { [ "${SMPKI_SUB_CA_TLS:-false}" = true ]; }
+embedded_url() {
+  local scheme=http
+  if [ "$1" = sub-ca ] && embedded_sub_ca_tls; then scheme=https; fi
+  echo "$scheme://127.0.0.1:$(embedded_port "$1")"
+}
 
 smpki_cli() { node "$SMPKI_ROOT/dist/apps/cli/src/main.js" "$@"; }
 
@@ -69,13 +75,18 @@ embedded_prepare() {
 }
 
 embedded_start_service() {
-  local svc="$1" ca_config=""
+  local svc="$1" ca_config="" tls_env=()
   log "starting $svc on $(embedded_url "$svc")"
   # Only the sub-CA serves CA instances (an empty SMPKI_CA_CONFIG means none).
   [ "$svc" = sub-ca ] && [ -f "$SMPKI_CA_CONFIG_FILE" ] && ca_config="$SMPKI_CA_CONFIG_FILE"
-  # A simple command (no function or subshell around it), so $! is the service's own PID: nohup execs node.
+  # Only the sub-CA gets the TLS files: the production lines talk to it alone.
+  if [ "$svc" = sub-ca ] && embedded_sub_ca_tls; then
+    tls_env=(SMPKI_TLS_CERT_FILE="$SMPKI_TLS_DIR/sub-ca-server.pem" SMPKI_TLS_KEY_FILE="$SMPKI_DATA_DIR/secrets/sub-ca-server.key"
+             SMPKI_TLS_CLIENT_CA_FILE="$SMPKI_TLS_DIR/client-cas.pem")
+  fi
+  # A simple command (no function or subshell around it), so $! is the service's own PID: nohup and env exec node.
   SMPKI_DB_URL="sqlite:$SMPKI_DATA_DIR/db/$svc.sqlite" SMPKI_HTTP_PORT="$(embedded_port "$svc")" SMPKI_HTTP_HOST=127.0.0.1 \
-    SMPKI_CA_CONFIG="$ca_config" nohup node "$SMPKI_ROOT/dist/apps/$svc/src/main.js" >> "$SMPKI_DATA_DIR/logs/$svc.log" 2>&1 < /dev/null &
+    SMPKI_CA_CONFIG="$ca_config" nohup env "${tls_env[@]}" node "$SMPKI_ROOT/dist/apps/$svc/src/main.js" >> "$SMPKI_DATA_DIR/logs/$svc.log" 2>&1 < /dev/null &
   echo $! > "$SMPKI_DATA_DIR/run/$svc.pid"
 }
 
@@ -164,6 +175,37 @@ embedded_ensure_ca_hierarchy() {
   mv "$SMPKI_CA_CONFIG_FILE.new" "$SMPKI_CA_CONFIG_FILE"
 }
 
+# --- Mutual TLS for sub-ca (opt-in) ----------------------------------------------------------------------------
+# Production lines register meters over mutual TLS (docs/METER-REGISTRATION.md). With SMPKI_SUB_CA_TLS=true the
+# embedded start serves sub-ca over HTTPS only, asking callers for a client certificate verified against the market
+# CA (which issues the manufacturers' credentials) and the root; callers without one still use bearer tokens. The
+# server certificate comes from a development TLS CA made here with openssl (P-256): Node's TLS listener needs its
+# key in a file, so this key is a software key in data/secrets (mode 600), unlike every CA key, which stays in the
+# HSM. Production mounts its own SMPKI_TLS_CERT_FILE / SMPKI_TLS_KEY_FILE / SMPKI_TLS_CLIENT_CA_FILE instead.
+SMPKI_TLS_DIR="$SMPKI_DATA_DIR/tls"
+
+# Once: the development TLS CA and the sub-CA's server certificate (127.0.0.1, localhost, this host's name).
+# Every start: the client CA bundle (market CA + root), so it follows the hierarchy in data/ca.
+embedded_ensure_sub_ca_tls() {
+  embedded_sub_ca_tls || return 0
+  local dir="$SMPKI_TLS_DIR" secrets="$SMPKI_DATA_DIR/secrets"
+  mkdir -p "$dir"
+  if [ ! -f "$dir/sub-ca-server.pem" ]; then
+    log "creating the sub-CA's TLS server certificate in $dir (development TLS CA; software keys in $secrets, mode 600)"
+    ( umask 077
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$secrets/tls-ca.key" \
+        -out "$dir/tls-ca.pem" -days 3650 -subj '/CN=smpki development TLS CA' 2>/dev/null
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$secrets/sub-ca-server.key" \
+        -out "$dir/sub-ca-server.csr" -subj '/CN=localhost' 2>/dev/null )
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:%s\nextendedKeyUsage=serverAuth\n' "$(hostname)" > "$dir/sub-ca-server.ext"
+    openssl x509 -req -in "$dir/sub-ca-server.csr" -CA "$dir/tls-ca.pem" -CAkey "$secrets/tls-ca.key" -CAcreateserial \
+      -days 825 -extfile "$dir/sub-ca-server.ext" -out "$dir/sub-ca-server.pem.new" 2>/dev/null
+    chmod 644 "$dir/tls-ca.pem"   # public: every client needs it
+    mv "$dir/sub-ca-server.pem.new" "$dir/sub-ca-server.pem"
+  fi
+  cat "$SMPKI_CA_DIR/market.pem" "$SMPKI_CA_DIR/$SMPKI_ROOT_NAME.pem" > "$dir/client-cas.pem"
+}
+
 embedded_port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -183,11 +225,14 @@ embedded_check_ports() {
 embedded_wait_ready() {
   local svc="$1" url; url="$(embedded_url "$svc")/readyz"
   local pid; pid="$(cat "$SMPKI_DATA_DIR/run/$svc.pid")"
+  # sub-ca over HTTPS: its server certificate is from the development TLS CA.
+  local curl_tls=()
+  if [ "$svc" = sub-ca ] && embedded_sub_ca_tls; then curl_tls=(--cacert "$SMPKI_TLS_DIR/tls-ca.pem"); fi
   for _ in $(seq 1 120); do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "$svc exited during start; last log lines:"; tail -n 20 "$SMPKI_DATA_DIR/logs/$svc.log" >&2; return 1
     fi
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    if curl -fsS "${curl_tls[@]}" -o /dev/null "$url" 2>/dev/null; then return 0; fi
     sleep 0.5
   done
   log "$svc not ready after 60 s; last log lines:"; tail -n 20 "$SMPKI_DATA_DIR/logs/$svc.log" >&2; return 1

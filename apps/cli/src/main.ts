@@ -11,6 +11,7 @@
  *   smpki lint <certificate...>     check certificates against the SM-PKI profiles, naming each broken rule
  *   smpki root-ca ceremony | certify | revoke | crl | rollover   the offline root CA, from and to files
  *   smpki sub-ca request            a sub-CA key in the HSM and its PKCS#10 request for the root
+ *   smpki meters register           a production batch of meters over mutual TLS (POST /v1/meters/batch), resumable
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
@@ -22,6 +23,7 @@ import { issueAccessToken, type AuthTokenOptions } from './commands/auth-token.c
 import { hsmListKeys, hsmPublicKey, hsmStatus } from './commands/hsm.command';
 import { initPlatformKeys } from './commands/init.command';
 import { lintCertificates, type LintCommandOptions } from './commands/lint.command';
+import { metersRegister, type MetersRegisterOptions } from './commands/meters.command';
 import { rootCaCeremony, rootCaCertify, rootCaCrl, rootCaRevoke, rootCaRollover } from './commands/root-ca.command';
 import { subCaRequest, type SubCaRequestOptions } from './commands/sub-ca.command';
 
@@ -153,5 +155,31 @@ subCa
   .option('--reuse-key', 'sign with the existing key at --key-uri instead of refusing it')
   .requiredOption('--out <req.pem>', 'the request (DER when the name ends in .der)')
   .action(action((context, options: SubCaRequestOptions) => subCaRequest(context, options, out)));
+
+const meters = program.command('meters').description('meter certificates at calibration (the production line)');
+meters
+  .command('register')
+  .description('register a batch file of meters (CSV or NDJSON) and write <meterId>.pem and results.ndjson; resumes; exit 1 when an item is refused')
+  .requiredOption('--url <url>', 'the sub-CA, e.g. https://127.0.0.1:8420 (http:// for development)')
+  .requiredOption('--file <batch>', 'CSV (meterId,request[,type,model,firmwareVersion,calibrationDate,calibrationStation]) or .ndjson')
+  .requiredOption('--out <dir>', 'where the certificates and results.ndjson go (also the resume state)')
+  .option('--cert <pem>', "the manufacturer's TLS client certificate (mutual TLS)")
+  .option('--key <pem>', 'its private key')
+  .option('--ca <pem>', 'CA certificates that verify the server')
+  .option('--servername <name>', 'the name the server certificate must carry, when not the URL host')
+  .option('--token <token>', 'a bearer token instead of a client certificate')
+  .option('--batch-size <n>', 'meters per request (at most 2000)', '500')
+  .option('--concurrency <n>', 'requests in flight', '2')
+  .option('--retries <n>', 'attempts after a network error, timeout or 5xx (safe: the API is idempotent)', '8')
+  .option('--timeout <seconds>', 'per request', '300')
+  .action(async (options: MetersRegisterOptions) => {
+    // Needs no service configuration: it talks to the sub-CA over HTTP only.
+    try {
+      process.exitCode = await metersRegister(options, out, err);
+    } catch (error) {
+      process.stderr.write(`smpki: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  });
 
 void program.parseAsync(process.argv);
