@@ -20,6 +20,12 @@ export async function metersById(dataSource: DataSource, meterIds: readonly stri
   return new Map(rows.map((row) => [row.meterId, row]));
 }
 
+/** The meters certified with these key fingerprints, by fingerprint. */
+export async function metersByKey(dataSource: DataSource, fingerprints: readonly string[]): Promise<Map<string, Meter>> {
+  const rows = await findIn(dataSource.getRepository(Meter), 'keyFingerprint', fingerprints);
+  return new Map(rows.map((row) => [row.keyFingerprint!, row]));
+}
+
 /** The certificates of a CA with these serials, as the CA answers them, by serial. */
 export async function certificatesBySerial(dataSource: DataSource, registry: CaRegistry, caName: string, serials: readonly string[]): Promise<Map<string, IssuedCertificate>> {
   const ca = registry.get(caName);

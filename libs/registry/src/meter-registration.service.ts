@@ -23,12 +23,12 @@ import { runInTransaction } from '@smpki/persistence';
 import { ProblemException } from '@smpki/platform';
 import type { DataSource } from 'typeorm';
 import type { Meter } from './entities';
-import { certificatesBySerial, metersById } from './meter-certificates';
+import { certificatesBySerial, metersById, metersByKey } from './meter-certificates';
 import { flagIdOf, keyFingerprint, METER_ID_PATTERN, meterSubject } from './meter-identity';
 import type { MeterItem, MeterItemResult, RegistrationCaller } from './meter-item';
 import { MeterChangedError, newMeterAttachment, replacementAttachment } from './meter-rows';
 import { decideRegistration, type RegistrationDecision } from './registration-decision';
-import { duplicateInBatch, foreignFlag, meterIdFormat, unknownMeter } from './registry-problems';
+import { duplicateInBatch, foreignFlag, keyReused, meterIdFormat, unknownMeter } from './registry-problems';
 
 export interface MeterCertificateOptions {
   /** CA instance certifying meters (default `calibration`). */
@@ -79,9 +79,12 @@ export class MeterRegistrationService {
   private async register(caller: RegistrationCaller, entries: readonly Entry[]): Promise<MeterItemResult[]> {
     const results: MeterItemResult[] = new Array(entries.length);
     const refuse = (entry: Entry, problem: ProblemException) => (results[entry.index] = { status: 'refused', meterId: entry.item.meterId, problem });
-    const checked = await this.checkKeys(this.screen(caller, entries, refuse), refuse);
-    const stored = await metersById(this.dataSource, checked.map((entry) => entry.item.meterId));
-    const decided = checked.map((entry) => ({ entry, decision: decideRegistration(caller.manufacturer.id, entry.item.meterId, entry.fingerprint, stored.get(entry.item.meterId), entry.reason) }));
+    const checked = this.oneMeterPerKey(await this.checkKeys(this.screen(caller, entries, refuse), refuse), refuse);
+    const { byId, byKey } = await this.storedFor(checked);
+    const decided = checked.map((entry) => ({
+      entry,
+      decision: decideRegistration(caller.manufacturer.id, entry.item.meterId, entry.fingerprint, byId.get(entry.item.meterId), byKey.get(entry.fingerprint), entry.reason),
+    }));
     await this.settle(caller, decided, results, refuse);
     await this.auditRefusals(caller, entries, results);
     return results;
@@ -102,6 +105,25 @@ export class MeterRegistrationService {
       }
       return false;
     });
+  }
+
+  /** The same key for two meters of one batch: every occurrence after the first is refused. */
+  private oneMeterPerKey(entries: readonly CheckedEntry[], refuse: (entry: Entry, problem: ProblemException) => void): CheckedEntry[] {
+    const seen = new Set<string>();
+    return entries.filter((entry) => {
+      if (!seen.has(entry.fingerprint)) return seen.add(entry.fingerprint), true;
+      refuse(entry, keyReused(entry.item.meterId));
+      return false;
+    });
+  }
+
+  /** The stored meters by id, and the meters holding the entries' keys. */
+  private async storedFor(entries: readonly CheckedEntry[]): Promise<{ byId: Map<string, Meter>; byKey: Map<string, Meter> }> {
+    const [byId, byKey] = await Promise.all([
+      metersById(this.dataSource, entries.map((entry) => entry.item.meterId)),
+      metersByKey(this.dataSource, entries.map((entry) => entry.fingerprint)),
+    ]);
+    return { byId, byKey };
   }
 
   /** Proofs of possession and profile checks, concurrently (on the verifier pool when the issuer has one). */
@@ -136,10 +158,11 @@ export class MeterRegistrationService {
       else toIssue.push({ entry, decision });
     }
     const lost = await this.issue(caller, toIssue, results);
-    const stored = await metersById(this.dataSource, lost.map((entry) => entry.item.meterId));
+    const { byId, byKey } = await this.storedFor(lost);
     for (const entry of lost) {
-      // The winner's row decides: the same key is `existing`, another key a mismatch (no second replacement).
-      const decision = decideRegistration(caller.manufacturer.id, entry.item.meterId, entry.fingerprint, stored.get(entry.item.meterId));
+      // The winner's row decides: the same key is `existing`, another key a mismatch (no second replacement),
+      // the key taken by another meter a reuse.
+      const decision = decideRegistration(caller.manufacturer.id, entry.item.meterId, entry.fingerprint, byId.get(entry.item.meterId), byKey.get(entry.fingerprint));
       if (decision.kind === 'refuse') refuse(entry, decision.problem);
       else if (decision.kind === 'existing') existing.push({ entry, meter: decision.meter });
       else results[entry.index] = { status: 'failed', meterId: entry.item.meterId, problem: notStored(new Error('the meter changed concurrently')) };

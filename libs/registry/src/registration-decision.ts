@@ -5,7 +5,7 @@
 import type { CrlReason } from '@smpki/crypto';
 import type { ProblemException } from '@smpki/platform';
 import type { Meter } from './entities';
-import { foreignMeter, keyMismatch, meterRetired } from './registry-problems';
+import { foreignMeter, keyMismatch, keyReused, meterRetired } from './registry-problems';
 
 export type RegistrationDecision =
   | { kind: 'new' }
@@ -13,7 +13,19 @@ export type RegistrationDecision =
   | { kind: 'replace'; meter: Meter; reason: CrlReason }
   | { kind: 'refuse'; problem: ProblemException };
 
-export function decideRegistration(manufacturerId: string, meterId: string, keyFingerprint: string, stored: Meter | undefined, replacementReason?: CrlReason): RegistrationDecision {
+/**
+ * `keyHolder`: the meter already certified with this key, if any. A key belongs to one meter: the same key for
+ * another meter id is refused, whoever holds it.
+ */
+export function decideRegistration(
+  manufacturerId: string,
+  meterId: string,
+  keyFingerprint: string,
+  stored: Meter | undefined,
+  keyHolder: Meter | undefined,
+  replacementReason?: CrlReason,
+): RegistrationDecision {
+  if (keyHolder && keyHolder.meterId !== meterId) return { kind: 'refuse', problem: keyReused(meterId) };
   if (!stored) return { kind: 'new' };
   if (stored.manufacturerId !== manufacturerId) return { kind: 'refuse', problem: foreignMeter(meterId) };
   if (stored.status === 'retired') return { kind: 'refuse', problem: meterRetired(meterId) };

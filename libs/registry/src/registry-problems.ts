@@ -39,6 +39,11 @@ export function keyMismatch(meterId: string): ProblemException {
   return meterRefused(409, 'request', 'meter.key-mismatch', `${meterId} is certified with another key; send it as a replacement to re-enrol it`);
 }
 
+/** Every meter makes its own key pair: one key for two meters is a production fault (or a copied key). */
+export function keyReused(meterId: string): ProblemException {
+  return meterRefused(409, 'request', 'meter.key-reused', `the key of ${meterId} is already certified for another meter; every meter needs its own key pair`);
+}
+
 export function meterRetired(meterId: string): ProblemException {
   return meterRefused(409, 'meterId', 'meter.retired', `${meterId} is retired; a retired meter gets no certificate`);
 }

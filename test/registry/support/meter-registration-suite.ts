@@ -146,6 +146,23 @@ export function meterRegistrationSuite(openDatabase: TestDatabaseFactory): void 
     expect((await query.list(abc.manufacturer.id)).meters.map((meter) => meter.meterId)).not.toContain(id);
   });
 
+  it('refuses one key for two meters (meter.key-reused), inside a batch and across batches, whoever holds the key', async () => {
+    const [first, second, third] = meterIds('EMH', 350, 3);
+    const shared = meterRequest(pki.workspace, first!);
+    const results = await registration.registerBatch(emh, [
+      { meterId: first!, request: shared },
+      { meterId: second!, request: shared },
+    ]);
+    expect(results[0]!.status).toBe('issued');
+    expect(refusedRule(results[1])).toEqual({ status: 409, rules: ['meter.key-reused'] });
+    const later = await registration.registerBatch(emh, [{ meterId: third!, request: shared }]);
+    expect(refusedRule(later[0])).toEqual({ status: 409, rules: ['meter.key-reused'] });
+    expect(await count(Meter, { meterId: second })).toBe(0);
+    expect(await count(Meter, { meterId: third })).toBe(0);
+    // The holder itself repeating its registration is still answered with its certificate.
+    expect((await registration.registerBatch(emh, [{ meterId: first!, request: shared }]))[0]!.status).toBe('existing');
+  });
+
   it('refuses each bad request on its own item and certifies the others', async () => {
     const ids = meterIds('EMH', 300, 6);
     const tampered = Buffer.from(meterRequest(pki.workspace, 'tampered'), 'base64');

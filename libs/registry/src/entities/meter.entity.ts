@@ -16,6 +16,8 @@ export type MeterStatus = 'registered' | 'certified' | 'replaced' | 'retired';
 @Check('meter_status', `"status" IN ('registered', 'certified', 'replaced', 'retired')`)
 @Check('meter_type', `"type" IN ('electricity', 'gas', 'water', 'heat', 'gateway')`)
 @Index('meter_meter_id', ['meterId'], { unique: true })
+// Every meter has its own key pair: the same key certified for two meters is refused (several NULLs are allowed).
+@Index('meter_key_fingerprint', ['keyFingerprint'], { unique: true })
 // A manufacturer lists its meters in meter id order (keyset paging).
 @Index('meter_manufacturer_meter_id', ['manufacturerId', 'meterId'])
 export class Meter {

@@ -15,9 +15,11 @@ export class MeterRegistry1795304719416 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "meter" ("id" varchar(36) PRIMARY KEY NOT NULL, "manufacturer_id" varchar(36) NOT NULL, "meter_id" varchar(32) NOT NULL, "type" varchar(16) NOT NULL, "model" varchar(128), "firmware_version" varchar(64), "calibration_date" varchar(10), "calibration_station" varchar(128), "status" varchar(16) NOT NULL, "certificate_serial" varchar(40), "key_fingerprint" varchar(64), "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, CONSTRAINT "meter_type" CHECK ("type" IN ('electricity', 'gas', 'water', 'heat', 'gateway')), CONSTRAINT "meter_status" CHECK ("status" IN ('registered', 'certified', 'replaced', 'retired')))`);
         await queryRunner.query(`CREATE INDEX "meter_manufacturer_meter_id" ON "meter" ("manufacturer_id", "meter_id") `);
         await queryRunner.query(`CREATE UNIQUE INDEX "meter_meter_id" ON "meter" ("meter_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "meter_key_fingerprint" ON "meter" ("key_fingerprint") `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "meter_key_fingerprint"`);
         await queryRunner.query(`DROP INDEX "meter_meter_id"`);
         await queryRunner.query(`DROP INDEX "meter_manufacturer_meter_id"`);
         await queryRunner.query(`DROP TABLE "meter"`);

@@ -15,9 +15,11 @@ export class MeterRegistry1795304719416 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "meter" ("id" character varying(36) NOT NULL, "manufacturer_id" character varying(36) NOT NULL, "meter_id" character varying(32) NOT NULL, "type" character varying(16) NOT NULL, "model" character varying(128), "firmware_version" character varying(64), "calibration_date" character varying(10), "calibration_station" character varying(128), "status" character varying(16) NOT NULL, "certificate_serial" character varying(40), "key_fingerprint" character varying(64), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "meter_type" CHECK ("type" IN ('electricity', 'gas', 'water', 'heat', 'gateway')), CONSTRAINT "meter_status" CHECK ("status" IN ('registered', 'certified', 'replaced', 'retired')), CONSTRAINT "meter_pkey" PRIMARY KEY ("id"))`);
         await queryRunner.query(`CREATE INDEX "meter_manufacturer_meter_id" ON "meter"  ("manufacturer_id", "meter_id") `);
         await queryRunner.query(`CREATE UNIQUE INDEX "meter_meter_id" ON "meter"  ("meter_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "meter_key_fingerprint" ON "meter"  ("key_fingerprint") `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "public"."meter_key_fingerprint"`);
         await queryRunner.query(`DROP INDEX "public"."meter_meter_id"`);
         await queryRunner.query(`DROP INDEX "public"."meter_manufacturer_meter_id"`);
         await queryRunner.query(`DROP TABLE "meter"`);
