@@ -9,29 +9,16 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuthSettings, TokenService } from '@smpki/auth';
-import { Pkcs11KeyManager, type Curve, type KeyManager } from '@smpki/hsm';
-import { DEFAULT_ACCESS_RULES, type Role } from '@smpki/policy';
-import { issueRoot, issueSubCa, subCaName, type IssuedTestCertificate } from '../../test/crypto/support/test-pki';
-import { createTestToken, testHsmConfig, type TestToken } from '../../test/support/softhsm';
+import type { IssuedTestCertificate } from '../../test/crypto/support/test-pki';
+import type { TestToken } from '../../test/support/softhsm';
+import { createBenchHierarchy } from '../lib/bench-hierarchy';
+import type { SubCaTls } from '../lib/sub-ca-process';
 
 export const CALIBRATION_CA = 'calibration';
 export const MARKET_CA = 'market';
-const TOKEN_KEY = 'auth-token';
-/** The service's default SMPKI_AUTH_ISSUER / SMPKI_AUTH_AUDIENCE. */
-const TOKEN_ISSUER = 'smpki';
-const TOKEN_AUDIENCE = 'smpki';
-/** The service default SMPKI_AUTH_TOKEN_TTL_SECONDS: a longer-lived token is refused. Onboarding is done within it. */
-const TOKEN_TTL_SECONDS = 900;
 
-export interface ServerTls {
-  certFile: string;
-  keyFile: string;
-  /** Verifies the sub-CA's server certificate (the client's --ca). */
-  caFile: string;
-  /** SMPKI_TLS_CLIENT_CA_FILE: the market CA and the root. */
-  clientCaFile: string;
-}
+/** The sub-CA's HTTPS listener; clientCaFile holds the market CA and the root. */
+export type ServerTls = SubCaTls;
 
 export interface CalibrationPki {
   token: TestToken;
@@ -49,53 +36,27 @@ export interface CalibrationPki {
   remove(): void;
 }
 
-const uri = (token: TestToken, object: string): string => `pkcs11:token=${token.label};object=${object}`;
-
-/** Creates keys and certificates, then closes its key manager so that the service is the token's only user. */
+/** The shared hierarchy (bench/lib/bench-hierarchy.ts) with the two CAs, then the TLS listener's files. */
 export async function createCalibrationPki(dir: string, label = 'smpki-calibration'): Promise<CalibrationPki> {
-  const token = createTestToken(label, '1234', '123456');
-  const km = await Pkcs11KeyManager.open(testHsmConfig(token, { workers: 1, callTimeoutMs: 10_000 }));
+  const hierarchy = await createBenchHierarchy({
+    dir,
+    tokenLabel: label,
+    urlDomain: 'calibration',
+    subCas: [
+      { name: CALIBRATION_CA, keyObject: 'calibration-ca', certificateFile: 'calibration.pem', profiles: ['meter-calibration'], commonName: 'SM-Test-Calibration.CA', ldapCommonName: CALIBRATION_CA },
+      { name: MARKET_CA, keyObject: 'market-ca', certificateFile: 'market.pem', profiles: ['sm-user-tls'], commonName: 'SM-Test-Market.CA', ldapCommonName: MARKET_CA },
+    ],
+    bearer: { subject: 'calibration-admin', roles: ['administrator'] },
+  });
   try {
-    const signer = async (object: string, curve: Curve) => {
-      await km.createEcKeyPair(uri(token, object), curve);
-      return km.createSigner(uri(token, object));
-    };
-    const root = await issueRoot(await signer('root', 'brainpoolP384r1'));
-    const calibration = await issueSubCa(root, await signer('calibration-ca', 'brainpoolP256r1'), { name: subCaName('SM-Test-Calibration.CA') });
-    const market = await issueSubCa(root, await signer('market-ca', 'brainpoolP256r1'), { name: subCaName('SM-Test-Market.CA') });
-    writeFileSync(join(dir, 'root.pem'), root.pem);
-    writeFileSync(join(dir, 'calibration.pem'), calibration.pem);
-    writeFileSync(join(dir, 'market.pem'), market.pem);
-    const caConfigPath = join(dir, 'cas.json');
-    writeFileSync(
-      caConfigPath,
-      JSON.stringify({ cas: [caEntry(CALIBRATION_CA, uri(token, 'calibration-ca'), ['meter-calibration']), caEntry(MARKET_CA, uri(token, 'market-ca'), ['sm-user-tls'])] }),
-    );
-    const adminToken = await issueToken(km, token, ['administrator'], 'calibration-admin');
+    const { token, caConfigPath, tokenKeyUri, root, rootFile, bearerToken, remove } = hierarchy;
+    const [calibration, market] = [hierarchy.subCas.get(CALIBRATION_CA)!, hierarchy.subCas.get(MARKET_CA)!];
     const tls = createServerTls(dir, [market.pem, root.pem]);
-    return { token, dir, caConfigPath, tokenKeyUri: uri(token, TOKEN_KEY), root, calibration, market, rootFile: join(dir, 'root.pem'), tls, adminToken, remove: () => token.remove() };
+    return { token, dir, caConfigPath, tokenKeyUri, root, calibration, market, rootFile, tls, adminToken: bearerToken, remove };
   } catch (error) {
-    token.remove();
+    hierarchy.remove();
     throw error;
-  } finally {
-    await km.close();
   }
-}
-
-async function issueToken(km: KeyManager, token: TestToken, roles: Role[], subject: string): Promise<string> {
-  await km.createEcKeyPair(uri(token, TOKEN_KEY), 'P-256');
-  const tokens = new TokenService(
-    new AuthSettings({
-      issuer: TOKEN_ISSUER,
-      audience: TOKEN_AUDIENCE,
-      tokenTtlSeconds: TOKEN_TTL_SECONDS,
-      tokenSigner: await km.createSigner(uri(token, TOKEN_KEY)),
-      verificationKeys: [],
-      accessRules: DEFAULT_ACCESS_RULES,
-      eventSink: { record: () => undefined },
-    }),
-  );
-  return (await tokens.issue({ subject, roles }, TOKEN_TTL_SECONDS)).accessToken;
 }
 
 /** A throwaway P-256 TLS CA and a server certificate for 127.0.0.1 / localhost, made with openssl. */
@@ -109,20 +70,4 @@ function createServerTls(dir: string, clientCas: string[]): ServerTls {
   chmodSync(file('tls-server.key'), 0o600);
   writeFileSync(file('client-cas.pem'), clientCas.join(''));
   return { certFile: file('tls-server.pem'), keyFile: file('tls-server.key'), caFile: file('tls-ca.pem'), clientCaFile: file('client-cas.pem') };
-}
-
-function caEntry(name: string, keyUri: string, profiles: string[]): object {
-  return {
-    name,
-    keyUri,
-    certificateFile: `${name}.pem`,
-    chainFile: 'root.pem',
-    profiles,
-    crlDistributionPoints: {
-      ldap: `ldap://ldap.calibration.invalid/CN=${name},O=SM-Test-PKI-DE,C=DE?certificateRevocationList`,
-      http: `http://crl.calibration.invalid/${name}.crl`,
-    },
-    aiaUrl: `http://pki.calibration.invalid/${name}.cer`,
-    crlValidityHours: 24,
-  };
 }

@@ -16,8 +16,8 @@
  *   --check                 exit 1 below 1,500 meters/s                --keep  keep the work directory
  * Writes bench/results/calibration.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -27,8 +27,11 @@ import { chunk } from '../../apps/cli/src/meters/output-directory';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/support/postgres';
 import { quantile } from '../issuance/issuance-load';
 import { createRequestPool } from '../issuance/request-pool';
-import { measureHsmBaseline, type HsmBaseline } from '../lib/hsm-baseline';
-import { formatRate, formatTable } from '../lib/table';
+import { ceilingRows, measureCeilingBaseline, signCeiling } from '../lib/ceiling';
+import type { HsmBaseline } from '../lib/hsm-baseline';
+import { flag, numberOption } from '../lib/options';
+import { formatRate, formatShare, formatTable } from '../lib/table';
+import { inWorkDir, writeResultFile } from '../lib/work-dir';
 import { createCalibrationPki, type CalibrationPki } from './calibration-pki';
 import { busyShare, readCpuTimes } from './machine-cpu';
 import { onboardManufacturer } from './manufacturer';
@@ -40,16 +43,6 @@ export const TARGET_METERS_PER_SECOND = 1500;
 const FLAG_ID = 'EMH';
 
 const log = (line: string) => console.error(`[bench/calibration] ${line}`);
-
-function numberOption(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number (got '${process.argv[index + 1]}')`);
-  return value;
-}
-
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 interface Settings {
   meters: number;
@@ -186,26 +179,18 @@ async function runCalibration(options: Settings, workDir: string): Promise<Run> 
   }
 }
 
-function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
 function report(options: Settings, baseline: HsmBaseline, run: Run): string {
-  const rawSign = baseline.rates.bp256SignAllWorkers.perSecond;
-  const ceiling = rawSign / 2;
+  const ceiling = signCeiling(baseline);
   const { load } = run;
   const cores = availableParallelism();
   const rows = [
-    [`raw brainpoolP256r1 sign, ${baseline.workers} workers (bench/hsm)`, formatRate(rawSign)],
-    ['raw brainpoolP256r1 verify (node:crypto)', formatRate(baseline.rates.bp256Verify.perSecond)],
-    [`openssl speed -multi ${baseline.workers} ecdsabrp256r1 sign`, formatRate(baseline.openssl.signPerSecond)],
-    ['ceiling = raw sign / 2 (1 verify + 1 sign each)', formatRate(ceiling)],
+    ...ceilingRows(baseline),
     ['meters certified (timed part)', `${load.certified} in ${load.seconds.toFixed(2)} s (${load.notCertified} not certified)`],
     ['meters certified/s (mutual TLS, PostgreSQL)', formatRate(load.perSecond)],
-    ['share of the ceiling', pct(load.perSecond / ceiling)],
+    ['share of the ceiling', formatShare(load.perSecond / ceiling)],
     ['target', `${formatRate(TARGET_METERS_PER_SECOND)} on 2 cores: ${load.perSecond >= TARGET_METERS_PER_SECOND ? 'met' : 'NOT met'}${cores === 2 ? '' : ` (this machine has ${cores} cores)`}`],
     ['latency per batch call p50 / p99', `${quantile(load.latenciesMs, 0.5).toFixed(1)} ms / ${quantile(load.latenciesMs, 0.99).toFixed(1)} ms`],
-    ['CPU of the service / the whole machine', `${pct(load.serviceCpuSeconds / load.seconds / cores)} / ${pct(load.machineBusyShare)} of ${cores} cores`],
+    ['CPU of the service / the whole machine', `${formatShare(load.serviceCpuSeconds / load.seconds / cores)} / ${formatShare(load.machineBusyShare)} of ${cores} cores`],
     ['meter rows certified / certificates answered', `${run.stored.certified} / ${load.certified + run.warmup.certified} (warm-up included)`],
     ['distinct serials (meter table / meter-calibration certificates)', `${run.stored.distinctSerials} / ${run.stored.calibrationCertificates}`],
   ];
@@ -231,41 +216,30 @@ function consistencyProblems(run: Run): string[] {
 
 async function main(): Promise<void> {
   const options = settings();
-  log(`measuring the raw HSM rates (${options.baselineSeconds} s per figure)`);
-  const baseline = await measureHsmBaseline({ durationMs: options.baselineSeconds * 1000, rounds: 1, log: (line) => log(`hsm: ${line}`) });
-  const workDir = mkdtempSync(join(tmpdir(), 'smpki-bench-calibration-'));
-  try {
+  const baseline = await measureCeilingBaseline(options.baselineSeconds, log);
+  await inWorkDir('smpki-bench-calibration-', options.keep, log, async (workDir) => {
     const run = await runCalibration(options, workDir);
     console.log(report(options, baseline, run));
     const problems = consistencyProblems(run);
     for (const problem of problems) console.log(`PROBLEM: ${problem}`);
-    const resultsDir = join(process.cwd(), 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
     const { latenciesMs, serials, ...load } = run.load;
-    writeFileSync(
-      join(resultsDir, 'calibration.json'),
-      `${JSON.stringify(
-        {
-          measuredAt: new Date().toISOString(),
-          settings: options,
-          load: { ...load, p50Ms: quantile(latenciesMs, 0.5), p99Ms: quantile(latenciesMs, 0.99) },
-          stored: run.stored,
-          ceilingPerSecond: baseline.rates.bp256SignAllWorkers.perSecond / 2,
-          shareOfCeiling: load.perSecond / (baseline.rates.bp256SignAllWorkers.perSecond / 2),
-          targetPerSecond: TARGET_METERS_PER_SECOND,
-          problems,
-          hsmBaseline: baseline,
-        },
-        null,
-        2,
-      )}\n`,
+    writeResultFile(
+      'calibration',
+      {
+        measuredAt: new Date().toISOString(),
+        settings: options,
+        load: { ...load, p50Ms: quantile(latenciesMs, 0.5), p99Ms: quantile(latenciesMs, 0.99) },
+        stored: run.stored,
+        ceilingPerSecond: signCeiling(baseline),
+        shareOfCeiling: load.perSecond / signCeiling(baseline),
+        targetPerSecond: TARGET_METERS_PER_SECOND,
+        problems,
+        hsmBaseline: baseline,
+      },
+      log,
     );
-    log(`wrote ${join(resultsDir, 'calibration.json')}`);
     if (problems.length > 0 || (flag('check') && load.perSecond < TARGET_METERS_PER_SECOND)) process.exitCode = 1;
-  } finally {
-    if (options.keep) log(`kept ${workDir}`);
-    else rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -19,6 +19,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derFromInput, parseCertificate, parseCrl, type ParsedCrl } from '@smpki/crypto';
 import { PG_ADMIN_URL, postgresAvailable } from '../../test/support/postgres';
+import { flag, integerOption } from '../lib/options';
 import { formatTable } from '../lib/table';
 import { runTypescriptChild } from '../lib/typescript-child';
 import { opensslVerifiesCrl } from './openssl-crl-verify';
@@ -36,14 +37,6 @@ interface EncoderRun {
   rssBeforeMb: number;
   entries: number;
   bytes: number;
-}
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer (got '${process.argv[index + 1]}')`);
-  return value;
 }
 
 const log = (line: string) => console.error(`[bench/crl] ${line}`);
@@ -100,7 +93,7 @@ function compareEntries(ours: ParsedCrl, theirs: ParsedCrl): number {
 
 /** The service stage, unless --no-service or PostgreSQL is not there (then said so; with CI=true that fails). */
 async function serviceStage(entries: number, dir: string): Promise<ServiceStageResult | undefined> {
-  if (process.argv.includes('--no-service')) return undefined;
+  if (flag('no-service')) return undefined;
   if (!(await postgresAvailable())) {
     log(`service stage skipped: PostgreSQL not reachable at ${PG_ADMIN_URL}`);
     return undefined;
@@ -109,8 +102,8 @@ async function serviceStage(entries: number, dir: string): Promise<ServiceStageR
 }
 
 async function main(): Promise<void> {
-  const entries = option('entries', 1_000_000);
-  const seed = option('seed', 20260301);
+  const entries = integerOption('entries', 1_000_000);
+  const seed = integerOption('seed', 20260301);
   const dir = mkdtempSync(join(tmpdir(), 'smpki-bench-crl-'));
   try {
     log(`smpki: streaming ${entries.toLocaleString('en-US')} entries into encodeCrl, signing with a SoftHSM2 brainpoolP256r1 key`);
@@ -160,9 +153,9 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     const missed = !meets(smpki.seconds, smpki.maxRssMb) || (service !== undefined && !meets(service.run.seconds, service.run.maxRssMb));
-    if (process.argv.includes('--check') && missed) process.exitCode = 1;
+    if (flag('check') && missed) process.exitCode = 1;
   } finally {
-    if (process.argv.includes('--keep')) log(`work directory kept: ${dir}`);
+    if (flag('keep')) log(`work directory kept: ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -18,33 +18,26 @@
  *   --check                 exit 1 below 70% of the ceiling     --keep     keep the work directory
  * Writes bench/results/issuance.json.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/support/postgres';
-import { measureHsmBaseline, type HsmBaseline } from '../lib/hsm-baseline';
-import { formatRate, formatTable } from '../lib/table';
+import { ceilingRows, measureCeilingBaseline, signCeiling } from '../lib/ceiling';
+import type { HsmBaseline } from '../lib/hsm-baseline';
+import { flag, numberOption } from '../lib/options';
+import { startSubCaProcess, type SubCaProcess } from '../lib/sub-ca-process';
+import { formatRate, formatShare, formatTable } from '../lib/table';
+import { inWorkDir, writeResultFile } from '../lib/work-dir';
 import { BENCH_CA, BENCH_PROFILE, createBenchPki, type BenchPki } from './bench-pki';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { quantile, runIssuanceLoad, type IssuanceLoadResult } from './issuance-load';
 import { createRequestPool } from './request-pool';
 import { countStoredCertificates, type StoredCertificates } from './stored-certificates';
-import { startSubCaProcess, type SubCaProcess } from './sub-ca-process';
 
 /** Issue 3: issuance reaches this share of the ceiling (half the raw bp256 signing rate with all workers). */
 export const REQUIRED_SHARE_OF_CEILING = 0.7;
 
 const log = (line: string) => console.error(`[bench/issuance] ${line}`);
-
-function numberOption(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number (got '${process.argv[index + 1]}')`);
-  return value;
-}
-
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 interface Settings {
   seconds: number;
@@ -151,10 +144,6 @@ async function runIssuance(options: Settings, workDir: string): Promise<Run & { 
   }
 }
 
-function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
 function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
 }
@@ -165,24 +154,20 @@ function partRows(part: Part, ceiling: number, cores: number): string[][] {
   return [
     [`${part.label}: certificates issued (timed part)`, `${load.issued} in ${load.seconds.toFixed(2)} s`],
     [`${part.label}: certificates/s`, formatRate(load.perSecond)],
-    [`${part.label}: share of the ceiling`, `${pct(share)} (${share >= REQUIRED_SHARE_OF_CEILING ? 'meets' : 'BELOW'} the required ${pct(REQUIRED_SHARE_OF_CEILING)})`],
+    [`${part.label}: share of the ceiling`, `${formatShare(share)} (${share >= REQUIRED_SHARE_OF_CEILING ? 'meets' : 'BELOW'} the required ${formatShare(REQUIRED_SHARE_OF_CEILING)})`],
     [`${part.label}: latency per call p50 / p99`, `${ms(quantile(load.latenciesMs, 0.5))} / ${ms(quantile(load.latenciesMs, 0.99))}`],
-    [`${part.label}: CPU service / load generator`, `${pct(part.serviceCpuSeconds / load.seconds / cores)} / ${pct(load.clientCpuSeconds / load.seconds / cores)} of ${cores} cores`],
+    [`${part.label}: CPU service / load generator`, `${formatShare(part.serviceCpuSeconds / load.seconds / cores)} / ${formatShare(load.clientCpuSeconds / load.seconds / cores)} of ${cores} cores`],
     [`${part.label}: load average before / after`, `${part.loadAverage.before.map((v) => v.toFixed(2)).join(' ')} / ${part.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`],
   ];
 }
 
 /** The best part's share of the ceiling is what the target is checked against. */
 function report(options: Settings, baseline: HsmBaseline, run: Run & { databaseLabel: string }): { text: string; share: number } {
-  const rawSign = baseline.rates.bp256SignAllWorkers.perSecond;
-  const ceiling = rawSign / 2;
+  const ceiling = signCeiling(baseline);
   const share = Math.max(...run.parts.map((part) => part.load.perSecond / ceiling));
   const cores = availableParallelism();
   const rows = [
-    [`raw brainpoolP256r1 sign, ${baseline.workers} workers (bench/hsm)`, formatRate(rawSign)],
-    ['raw brainpoolP256r1 verify (node:crypto)', formatRate(baseline.rates.bp256Verify.perSecond)],
-    [`openssl speed -multi ${baseline.workers} ecdsabrp256r1 sign`, formatRate(baseline.openssl.signPerSecond)],
-    ['ceiling = raw sign / 2 (1 verify + 1 sign each)', formatRate(ceiling)],
+    ...ceilingRows(baseline),
     ...run.parts.flatMap((part) => partRows(part, ceiling, cores)),
     ['rows in ca_certificate / certificates answered', `${run.stored.rows} / ${run.answered} (warm-ups included)`],
     ['distinct serials (database / answers)', `${run.stored.distinctSerials} / ${run.uniqueSerialsSeen}`],
@@ -200,7 +185,7 @@ function profileReport(paths: string[]): string {
   return paths
     .map((path) => {
       const summary = summarizeCpuProfile(path);
-      const lines = (shares: Array<{ name: string; ms: number; share: number }>) => shares.map((item) => [item.name, `${Math.round(item.ms)} ms`, pct(item.share)]);
+      const lines = (shares: Array<{ name: string; ms: number; share: number }>) => shares.map((item) => [item.name, `${Math.round(item.ms)} ms`, formatShare(item.share)]);
       return [
         `CPU profile ${path}: ${Math.round(summary.totalMs)} ms on CPU, ${Math.round(summary.idleMs)} ms idle (whole life of the thread)`,
         formatTable(['area (self time)', 'time', 'share'], lines(summary.areas.slice(0, 10))),
@@ -221,18 +206,14 @@ function consistencyProblems(run: Run): string[] {
 
 async function main(): Promise<void> {
   const options = settings();
-  log(`measuring the raw HSM rates (${options.baselineSeconds} s per figure)`);
-  const baseline = await measureHsmBaseline({ durationMs: options.baselineSeconds * 1000, rounds: 1, log: (line) => log(`hsm: ${line}`) });
-  const workDir = mkdtempSync(join(tmpdir(), 'smpki-bench-issuance-'));
-  try {
+  const baseline = await measureCeilingBaseline(options.baselineSeconds, log);
+  await inWorkDir('smpki-bench-issuance-', options.keep, log, async (workDir) => {
     const run = await runIssuance(options, workDir);
     const { text, share } = report(options, baseline, run);
     console.log(text);
     if (run.profiles.length > 0) console.log(`\n${profileReport(run.profiles)}`);
     const problems = consistencyProblems(run);
     for (const problem of problems) console.log(`PROBLEM: ${problem}`);
-    const resultsDir = join(process.cwd(), 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
     const parts = run.parts.map(({ label, load: { latenciesMs, serials, ...load }, serviceCpuSeconds, loadAverage }) => ({
       label,
       ...load,
@@ -242,31 +223,24 @@ async function main(): Promise<void> {
       serviceCpuSeconds,
       loadAverage,
     }));
-    writeFileSync(
-      join(resultsDir, 'issuance.json'),
-      `${JSON.stringify(
-        {
-          measuredAt: new Date().toISOString(),
-          settings: options,
-          database: run.databaseLabel,
-          parts,
-          stored: run.stored,
-          ceilingPerSecond: baseline.rates.bp256SignAllWorkers.perSecond / 2,
-          shareOfCeiling: share,
-          requiredShare: REQUIRED_SHARE_OF_CEILING,
-          problems,
-          hsmBaseline: baseline,
-        },
-        null,
-        2,
-      )}\n`,
+    writeResultFile(
+      'issuance',
+      {
+        measuredAt: new Date().toISOString(),
+        settings: options,
+        database: run.databaseLabel,
+        parts,
+        stored: run.stored,
+        ceilingPerSecond: signCeiling(baseline),
+        shareOfCeiling: share,
+        requiredShare: REQUIRED_SHARE_OF_CEILING,
+        problems,
+        hsmBaseline: baseline,
+      },
+      log,
     );
-    log(`wrote ${join(resultsDir, 'issuance.json')}`);
     if (problems.length > 0 || (flag('check') && share < REQUIRED_SHARE_OF_CEILING)) process.exitCode = 1;
-  } finally {
-    if (options.keep) log(`kept ${workDir}`);
-    else rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,3 +8,7 @@ export function formatTable(header: string[], rows: string[][]): string {
 export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
 }
+
+export function formatShare(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
