@@ -13,10 +13,20 @@ import { startTestService } from './support/test-service';
 describe('the app shells', () => {
   let platform: PlatformToken;
 
+  // The directory also listens for LDAP: on a free port, so that it never meets another test's directory.
+  const previousLdap = { port: process.env.SMPKI_LDAP_PORT, host: process.env.SMPKI_LDAP_HOST };
   beforeAll(async () => {
+    process.env.SMPKI_LDAP_PORT = '0';
+    process.env.SMPKI_LDAP_HOST = '127.0.0.1';
     platform = await createPlatformToken('smpki-apps-e2e');
   });
-  afterAll(() => platform?.remove());
+  afterAll(() => {
+    for (const [name, value] of [['SMPKI_LDAP_PORT', previousLdap.port], ['SMPKI_LDAP_HOST', previousLdap.host]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    platform?.remove();
+  });
 
   describe.each([
     ['root-ca', RootCaModule],

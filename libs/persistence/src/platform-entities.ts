@@ -10,11 +10,13 @@
 import { AUDIT_ENTITIES } from '@smpki/audit';
 import { AUTH_ENTITIES } from '@smpki/auth';
 import { CA_ENTITIES } from '@smpki/ca';
+import { DIRECTORY_ENTITIES } from '@smpki/directory';
 import { REGISTRY_ENTITIES } from '@smpki/registry';
 
 export const PLATFORM_ENTITIES: readonly Function[] = [
   ...AUDIT_ENTITIES,
   ...AUTH_ENTITIES,
   ...CA_ENTITIES,
+  ...DIRECTORY_ENTITIES,
   ...REGISTRY_ENTITIES,
 ];

@@ -27,4 +27,6 @@ export const DEFAULT_ACCESS_RULES: AccessRules = {
   'msp-operator': ['platform.info.read'],
   'gateway-administrator': ['platform.info.read'],
   'directory-reader': ['platform.info.read'],
+  // The CA services' publishers write into the directory and do nothing else.
+  publisher: ['directory.entry.publish'],
 };

@@ -20,6 +20,7 @@ export const COMMAND_CATALOGUE: CommandCatalogue = [
   { name: 'ca.certificate.read', description: 'Read a certificate issued by a sub-CA and its status' },
   { name: 'ca.crl.publish', description: 'Sign and publish a certificate revocation list' },
   { name: 'ca.lint', description: 'Lint a certificate against the SM-PKI profile rules' },
+  { name: 'ca.publication.read', description: 'Read the directory publication lag of a CA service (pending outbox rows, oldest age, last error)' },
   { name: 'rootca.ceremony.run', description: 'Run a root CA key ceremony (key generation, sub-CA certification, ARL)' },
   { name: 'rootca.rollover.run', description: 'Roll a root CA over to a new generation with link certificates' },
   { name: 'rootca.crl.publish', description: 'Sign a root CA CRL (ARL), direct or indirect' },
@@ -32,6 +33,7 @@ export const COMMAND_CATALOGUE: CommandCatalogue = [
   { name: 'registry.meter.read', description: 'Read registered meters and their current certificates' },
   { name: 'registry.meter.replace', description: 'Re-enrol a meter with a new key, revoking its old certificate' },
   { name: 'registry.meter.retire', description: "Retire a meter, revoking its certificate" },
+  { name: 'directory.entry.publish', description: 'Publish certificates and CRLs into the directory (idempotent upsert)' },
 ];
 
 export function catalogueHas(catalogue: CommandCatalogue, command: string): boolean {

@@ -19,6 +19,8 @@ export const ROLES = [
   'gateway-administrator',
   /** Reads the certificate directory (certificates, CRLs) through the API. */
   'directory-reader',
+  /** A CA service's publisher: pushes certificates and CRLs into the directory (docs/DIRECTORY.md). */
+  'publisher',
 ] as const;
 
 export type Role = (typeof ROLES)[number];

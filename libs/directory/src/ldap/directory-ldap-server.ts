@@ -1,0 +1,218 @@
+import * as ldapjs from 'ldapjs';
+import { createServer, InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError, UnwillingToPerformError, type Server } from 'ldapjs';
+import type { AddressInfo } from 'node:net';
+import { ancestorsOf, dnKey, parseDirectoryDn } from '../distinguished-name';
+import type { DirectoryStore } from '../directory-store';
+import { containerEntry, ldapEntryOf, selectAttributes, type LdapEntry } from './ldap-entry';
+import { indexedCondition, type LdapFilter } from './search-filter';
+
+export interface DirectoryLdapOptions {
+  port: number;
+  host?: string;
+  /** The most entries one search returns, whatever the client asks (RFC 4511 sizeLimit 0 = this). */
+  maxSizeLimit?: number;
+  /** LDAPS: the server's certificate (chain) and key, PEM (brainpool or P-256, as the operator's PKI has it). */
+  tls?: { certificate: string; key: string };
+  /** The longest a search runs, in seconds, whatever the client asks (timeLimit 0 = this). */
+  maxTimeLimitSeconds?: number;
+  /** Problems that end a request or a connection (never the process). */
+  onError?: (error: Error) => void;
+}
+
+// ldapjs 3 exports the paged-results control; its typings (written for ldapjs 2) do not know it.
+const { PagedResultsControl } = ldapjs as unknown as { PagedResultsControl: { OID: string; new (options: { value: { size: number; cookie: Buffer } }): unknown } };
+
+// The parts of ldapjs 3 requests and responses used here (its published typings describe ldapjs 2).
+type Next = (error?: unknown) => void;
+interface SearchRequest {
+  dn: { toString(): string };
+  scope: 'base' | 'one' | 'sub';
+  sizeLimit: number;
+  timeLimit: number;
+  attributes?: string[];
+  filter: LdapFilter;
+  controls?: Array<{ type: string; value?: { size?: number; cookie?: Buffer } }>;
+}
+interface SearchResponse {
+  attributes: string[];
+  controls: unknown[];
+  send(entry: { dn: string; attributes: Record<string, string[] | Buffer[]> }, noFiltering?: boolean): void;
+  end(): void;
+}
+
+interface GuardedSocket {
+  parser?: { write(data: Buffer): void };
+  destroy(): void;
+}
+
+const DEFAULT_MAX_SIZE_LIMIT = 1000;
+const DEFAULT_MAX_TIME_LIMIT_SECONDS = 60;
+const PAGE_SIZE = 500;
+const WRITE_OPERATIONS = ['add', 'modify', 'del', 'modifyDN'] as const;
+
+/**
+ * The read-only LDAP front end of the directory (ldapjs): anonymous bind, base/one/sub searches over the stored
+ * entries and the container entries above the CAs, every write refused with unwillingToPerform. ldapjs emits
+ * 'error' for malformed messages and broken sockets; both are handled so one bad client never ends the process.
+ */
+export class DirectoryLdapServer {
+  private readonly server: Server;
+  private readonly maxSizeLimit: number;
+
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly options: DirectoryLdapOptions,
+  ) {
+    this.maxSizeLimit = options.maxSizeLimit ?? DEFAULT_MAX_SIZE_LIMIT;
+    const report = (error: Error) => options.onError?.(error);
+    const tls = options.tls ? { certificate: options.tls.certificate, key: options.tls.key } : {};
+    this.server = createServer({ ...tls, connectionRouter: (socket: GuardedSocket) => this.accept(socket, report) } as never);
+    this.server.on('error', report);
+    this.server.on('clientError', report);
+    this.server.bind('', ((req: { dn: { toString(): string }; credentials: string }, res: SearchResponse, next: Next) => {
+      // Anonymous only: there are no accounts to bind to.
+      if (req.dn.toString() !== '' || req.credentials !== '') return next(new InvalidCredentialsError('only anonymous bind is supported'));
+      res.end();
+      return next();
+    }) as never);
+    this.server.search('', ((req: SearchRequest, res: SearchResponse, next: Next) => {
+      this.search(req, res).then(
+        () => next(),
+        (error: unknown) => {
+          report(error as Error);
+          next(typeof error === 'object' && error !== null && 'code' in error ? error : new UnwillingToPerformError('search failed'));
+        },
+      );
+    }) as never);
+    for (const operation of WRITE_OPERATIONS) {
+      (this.server[operation] as (dn: string, handler: unknown) => void)('', (_req: unknown, _res: unknown, next: Next) =>
+        next(new UnwillingToPerformError('the directory is read-only; it is written through its ingest API')),
+      );
+    }
+  }
+
+  /**
+   * ldapjs's parser throws (an assertion, outside any handler) on some malformed BER, which would end the process:
+   * each connection's parser is wrapped so such input closes that connection only.
+   */
+  private accept(socket: GuardedSocket, report: (error: Error) => void): void {
+    (this.server as unknown as { newConnection(socket: GuardedSocket): void }).newConnection(socket);
+    const parser = socket.parser;
+    if (!parser) return;
+    const write = parser.write.bind(parser);
+    parser.write = (data: Buffer) => {
+      try {
+        write(data);
+      } catch (error) {
+        report(error as Error);
+        socket.destroy();
+      }
+    };
+  }
+
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = this.server as unknown as { server: import('node:net').Server };
+      server.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
+        server.server.off('error', reject);
+        resolve((server.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      const server = this.server as unknown as { server: import('node:net').Server & { closeAllConnections?: () => void } };
+      if (!server.server.listening) return resolve();
+      server.server.close(() => resolve());
+      // Idle clients would hold the close open.
+      (this.server as unknown as { connections?: Set<{ destroy(): void }> }).connections?.forEach((connection) => connection.destroy());
+    });
+  }
+
+  private async search(req: SearchRequest, res: SearchResponse): Promise<void> {
+    const base = req.dn.toString();
+    const baseKey = dnKey(base);
+    const sizeLimit = req.sizeLimit > 0 ? Math.min(req.sizeLimit, this.maxSizeLimit) : this.maxSizeLimit;
+    const maxSeconds = this.options.maxTimeLimitSeconds ?? DEFAULT_MAX_TIME_LIMIT_SECONDS;
+    const deadline = Date.now() + 1000 * (req.timeLimit > 0 ? Math.min(req.timeLimit, maxSeconds) : maxSeconds);
+    const paging = pagingOf(req);
+    const requested = (req.attributes ?? []).map(String);
+    // selectAttributes picks the attributes; ldapjs's own selection compares lowercased names with the requested
+    // names as sent (`userCertificate;binary`) and would drop them.
+    res.attributes = ['*'];
+    const containers = await this.containers();
+    const baseEntry = containers.get(baseKey) ?? (await this.storedEntry(baseKey));
+    if (!baseEntry && baseKey !== '') throw new NoSuchObjectError(base);
+    let sent = 0;
+    const send = (entry: LdapEntry): void => {
+      if (Date.now() > deadline) throw new TimeLimitExceededError();
+      if (!req.filter.matches(entry.text, false)) return;
+      if (sent >= sizeLimit) throw new SizeLimitExceededError();
+      res.send({ dn: entry.dn, attributes: selectAttributes(entry, requested) }, true);
+      sent++;
+    };
+    if (req.scope === 'base') {
+      if (baseEntry) send(baseEntry);
+      return res.end();
+    }
+    // Containers first, on the first page only; then the stored entries in dn_key order, resumable from a cookie.
+    if (paging.after === undefined) for (const container of containers.values()) if (inScope(container.dnKey, baseKey, req.scope)) send(container);
+    const condition = indexedCondition(req.filter);
+    for (let after = paging.after ?? ''; ; ) {
+      const page = await this.store.page(req.scope, baseKey, after, PAGE_SIZE, condition);
+      for (const row of page) {
+        send(ldapEntryOf(row));
+        if (paging.size !== undefined && sent >= paging.size) return this.endPage(res, row.dnKey);
+      }
+      if (page.length < PAGE_SIZE) break;
+      after = page[page.length - 1]!.dnKey;
+    }
+    if (paging.size !== undefined) return this.endPage(res, undefined);
+    res.end();
+  }
+
+  /** Ends one page of a paged search (RFC 2696): the cookie resumes after `lastKey`; an empty cookie ends the search. */
+  private endPage(res: SearchResponse, lastKey: string | undefined): void {
+    const cookie = lastKey === undefined ? Buffer.alloc(0) : Buffer.from(`k:${lastKey}`, 'utf8');
+    res.controls = [new PagedResultsControl({ value: { size: 0, cookie } })];
+    res.end();
+  }
+
+  private async storedEntry(key: string): Promise<LdapEntry | undefined> {
+    const row = await this.store.findByKey(key);
+    return row ? ldapEntryOf(row) : undefined;
+  }
+
+  /** c=DE, o=... : the ancestors of the CA entries that are not published entries themselves. */
+  private async containers(): Promise<Map<string, LdapEntry>> {
+    const cas = await this.store.listCas();
+    const published = new Set(cas.map((ca) => ca.dnKey));
+    const containers = new Map<string, LdapEntry>();
+    for (const ca of cas) {
+      for (const ancestor of ancestorsOf(ca.dn)) {
+        const key = dnKey(ancestor);
+        if (!published.has(key) && !containers.has(key)) containers.set(key, containerEntry(ancestor, key));
+      }
+    }
+    return new Map([...containers.entries()].sort(([a], [b]) => a.split(',').length - b.split(',').length));
+  }
+}
+
+function inScope(key: string, baseKey: string, scope: 'one' | 'sub'): boolean {
+  const parent = parseDirectoryDn(key).parent();
+  const parentKey = parent ? dnKey(parent) : '';
+  if (scope === 'one') return parentKey === baseKey;
+  return baseKey === '' || key === baseKey || key.endsWith(`,${baseKey}`);
+}
+
+/** The page size and resume position of a paged-results request (RFC 2696); no control: one answer. */
+function pagingOf(req: SearchRequest): { size?: number; after?: string } {
+  const control = req.controls?.find((candidate) => candidate.type === PagedResultsControl.OID);
+  if (!control?.value) return {};
+  const size = control.value.size && control.value.size > 0 ? control.value.size : undefined;
+  const cookie = control.value.cookie?.toString('utf8') ?? '';
+  return { size, after: cookie.startsWith('k:') ? cookie.slice(2) : undefined };
+}

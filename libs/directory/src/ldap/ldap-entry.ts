@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { DirectoryEntry } from '../entities/directory-entry.entity';
+import { parseDirectoryDn } from '../distinguished-name';
+
+/** One entry as the LDAP front end serves it: text attributes (matched by filters) and binary ones (`;binary`). */
+export interface LdapEntry {
+  dn: string;
+  dnKey: string;
+  text: Record<string, string[]>;
+  binary: Record<string, Buffer>;
+}
+
+/** The LDAP view of a stored entry: SM-PKI object classes with the standard certificate attributes. */
+export function ldapEntryOf(entry: DirectoryEntry): LdapEntry {
+  const text: Record<string, string[]> = {};
+  const binary: Record<string, Buffer> = {};
+  // The columns hold the naming attributes (the store fills them from the DN when the publisher did not).
+  if (entry.kind === 'ca') {
+    text.objectClass = ['top', 'applicationProcess', 'pkiCA', 'certificationAuthority'];
+    if (entry.commonName) text.cn = [entry.commonName];
+    if (entry.certificate) binary['cACertificate;binary'] = entry.certificate;
+    if (entry.crl) {
+      binary['certificateRevocationList;binary'] = entry.crl;
+      // Sub-CAs revoke no CAs: an empty ARL is their CRL, which is what certificationAuthority clients expect.
+      binary['authorityRevocationList;binary'] = entry.crl;
+    }
+    if (entry.deltaCrl) binary['deltaRevocationList;binary'] = entry.deltaCrl;
+  } else {
+    text.objectClass = ['top', 'device', 'pkiUser'];
+    if (entry.commonName) text.cn = [entry.commonName];
+    if (entry.meterId) text.serialNumber = [entry.meterId];
+    if (entry.serial) text.smpkiCertificateSerial = [entry.serial];
+    text.smpkiCertificateFingerprint = [entry.fingerprint ?? (entry.certificate ? createHash('sha256').update(entry.certificate).digest('hex') : '')];
+    text.smpkiRevoked = [entry.revoked ? 'TRUE' : 'FALSE'];
+    if (entry.certificate) binary['userCertificate;binary'] = entry.certificate;
+  }
+  return { dn: entry.dn, dnKey: entry.dnKey, text, binary };
+}
+
+/** A container entry above the CAs (`c=DE`, `o=SM-PKI-DE`) that nobody publishes but every DIT has. */
+export function containerEntry(dn: string, key: string): LdapEntry {
+  const rdn = parseDirectoryDn(dn).toString().split(',')[0] ?? '';
+  const [type = '', ...rest] = rdn.split('=');
+  const value = rest.join('=');
+  const attribute = type.toLowerCase();
+  if (attribute === 'c') return { dn, dnKey: key, text: { objectClass: ['top', 'country'], c: [value] }, binary: {} };
+  if (attribute === 'o') return { dn, dnKey: key, text: { objectClass: ['top', 'organization'], o: [value] }, binary: {} };
+  return { dn, dnKey: key, text: { objectClass: ['top', 'organizationalUnit'], ou: [value] }, binary: {} };
+}
+
+/**
+ * The attributes a search asked for: none or `*` means all user attributes; names compare case-insensitively and
+ * `userCertificate` and `userCertificate;binary` are the same attribute (RFC 4523 transfers certificates as binary).
+ */
+export function selectAttributes(entry: LdapEntry, requested: readonly string[]): Record<string, string[] | Buffer[]> {
+  const wanted = new Set(requested.map((name) => name.toLowerCase().replace(/;binary$/, '')));
+  const all = wanted.size === 0 || wanted.has('*');
+  const typesOnly = !all && wanted.size === 1 && wanted.has('1.1');
+  const selected: Record<string, string[] | Buffer[]> = {};
+  if (typesOnly) return selected;
+  for (const [name, values] of Object.entries(entry.text)) if (all || wanted.has(name.toLowerCase())) selected[name] = values;
+  for (const [name, value] of Object.entries(entry.binary)) {
+    if (all || wanted.has(name.toLowerCase().replace(/;binary$/, ''))) selected[name] = [value];
+  }
+  return selected;
+}

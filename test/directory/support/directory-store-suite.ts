@@ -1,0 +1,93 @@
+/**
+ * DirectoryStore on a migrated database (SQLite and PostgreSQL run the same suite): the ingest's upsert is
+ * idempotent, ordered per entry (version for certificates, CRL number for CRLs), and the LDAP reads page by scope.
+ */
+import { DirectoryEntry, DirectoryStore, type DirectoryItem } from '@smpki/directory';
+import type { TestDatabase, TestDatabaseFactory } from '../../persistence/support/test-databases';
+
+const CA_DN = 'cn=SM-Test-Calibration.CA,o=SM-Test-PKI-DE,c=DE';
+const T1 = '2026-11-01T00:00:00.000Z';
+const T2 = '2026-11-02T00:00:00.000Z';
+
+const der = (text: string) => Buffer.from(`0${text}`).toString('base64');
+
+function meter(id: string, version: string, revoked = false, certificate = `cert-${id}`): DirectoryItem {
+  return { kind: 'certificate', ca: 'calibration', dn: `serialNumber=${id},${CA_DN}`, certificate: der(certificate), serial: 'ab', fingerprint: 'f'.repeat(64), meterId: id, revoked, version };
+}
+
+const crl = (crlNumber: number, kind: 'crl' | 'delta-crl' = 'crl'): DirectoryItem => ({ kind, ca: 'calibration', dn: CA_DN, crl: der(`crl-${crlNumber}`), crlNumber, version: T1 });
+const ca = (version: string): DirectoryItem => ({ kind: 'ca', ca: 'calibration', dn: CA_DN, certificate: der('ca'), version });
+
+export function directoryStoreSuite(openDatabase: TestDatabaseFactory): void {
+  let database: TestDatabase;
+  let store: DirectoryStore;
+  const rows = () => database.dataSource.getRepository(DirectoryEntry).find({ order: { dnKey: 'ASC' } });
+
+  beforeEach(async () => {
+    database = await openDatabase();
+    store = new DirectoryStore(database.dataSource);
+  });
+  afterEach(() => database.remove());
+
+  it('applies the same batch twice to the same state', async () => {
+    const batch = [ca(T1), crl(1), meter('1EMH0000000001', T1), meter('1EMH0000000002', T1)];
+    expect(await store.apply(batch)).toEqual({ applied: 4, unchanged: 0 });
+    const first = await rows();
+    expect(await store.apply(batch)).toEqual({ applied: 4, unchanged: 4 });
+    expect(await rows()).toEqual(first);
+    expect(first).toHaveLength(3);
+  });
+
+  it('ignores an older version of a certificate and applies a newer one', async () => {
+    await store.apply([meter('1EMH0000000001', T2)]);
+    expect(await store.apply([meter('1EMH0000000001', T1, true)])).toEqual({ applied: 1, unchanged: 1 });
+    expect((await rows())[0]!.revoked).toBe(false);
+    await store.apply([meter('1EMH0000000001', '2026-11-03T00:00:00.000Z', true)]);
+    expect((await rows())[0]!.revoked).toBe(true);
+  });
+
+  it('orders CRLs by CRL number, on the CA entry, even when the CRL arrives before the CA certificate', async () => {
+    await store.apply([crl(2), crl(5, 'delta-crl')]);
+    expect(await store.apply([crl(1)])).toEqual({ applied: 1, unchanged: 1 });
+    await store.apply([ca(T1)]);
+    const [entry] = await rows();
+    expect(entry!.kind).toBe('ca');
+    expect(entry!.certificate).toEqual(Buffer.from('0ca'));
+    expect(entry!.crl).toEqual(Buffer.from('0crl-2'));
+    expect(entry!.crlNumber).toBe(2);
+    expect(entry!.deltaCrlNumber).toBe(5);
+  });
+
+  it('keeps one entry for DNs that differ only in case', async () => {
+    await store.apply([meter('1EMH0000000001', T1)]);
+    await store.apply([{ ...meter('1EMH0000000001', T2), dn: `SERIALNUMBER=1EMH0000000001,CN=SM-Test-Calibration.CA,O=SM-Test-PKI-DE,C=DE` }]);
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it('keeps one entry when two replicas apply the same new entries at once', async () => {
+    const replica = new DirectoryStore(database.dataSource);
+    const batch = [meter('1EMH0000000001', T1), meter('1EMH0000000002', T1)];
+    const results = await Promise.all([store.apply(batch), replica.apply(batch)]);
+    expect(results.map((result) => result.applied)).toEqual([2, 2]);
+    expect(await rows()).toHaveLength(2);
+  });
+
+  it('removes revoked certificates when configured to', async () => {
+    const removing = new DirectoryStore(database.dataSource, 'remove');
+    await removing.apply([meter('1EMH0000000001', T1)]);
+    await removing.apply([meter('1EMH0000000001', T2, true)]);
+    expect(await rows()).toHaveLength(0);
+  });
+
+  it('pages the entries of a one-level and a subtree scope in DN order', async () => {
+    await store.apply([ca(T1), meter('1EMH0000000001', T1), meter('1EMH0000000002', T1), meter('1EMH0000000003', T1)]);
+    const caKey = CA_DN.toLowerCase();
+    const firstPage = await store.page('one', caKey, '', 2);
+    expect(firstPage.map((row) => row.meterId)).toEqual(['1EMH0000000001', '1EMH0000000002']);
+    expect((await store.page('one', caKey, firstPage[1]!.dnKey, 2)).map((row) => row.meterId)).toEqual(['1EMH0000000003']);
+    expect(await store.page('sub', caKey, '', 10)).toHaveLength(4);
+    expect(await store.page('sub', 'o=sm-test-pki-de,c=de', '', 10)).toHaveLength(4);
+    // LIKE wildcards in a base DN are literal.
+    expect(await store.page('sub', 'o=sm_test-pki-de,c=de', '', 10)).toHaveLength(0);
+  });
+}
