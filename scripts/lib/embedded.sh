@@ -75,7 +75,7 @@ embedded_prepare() {
 }
 
 embedded_start_service() {
-  local svc="$1" ca_config="" tls_env=()
+  local svc="$1" ca_config="" tls_env=() publication_env=()
   log "starting $svc on $(embedded_url "$svc")"
   # Only the sub-CA serves CA instances (an empty SMPKI_CA_CONFIG means none).
   [ "$svc" = sub-ca ] && [ -f "$SMPKI_CA_CONFIG_FILE" ] && ca_config="$SMPKI_CA_CONFIG_FILE"
@@ -84,9 +84,12 @@ embedded_start_service() {
     tls_env=(SMPKI_TLS_CERT_FILE="$SMPKI_TLS_DIR/sub-ca-server.pem" SMPKI_TLS_KEY_FILE="$SMPKI_DATA_DIR/secrets/sub-ca-server.key"
              SMPKI_TLS_CLIENT_CA_FILE="$SMPKI_TLS_DIR/client-cas.pem")
   fi
+  # The sub-CA pushes what it issues, revokes and signs to the directory, which serves it over LDAP.
+  [ "$svc" = sub-ca ] && publication_env=(SMPKI_DIRECTORY_URL="$(embedded_url directory)")
+  [ "$svc" = directory ] && publication_env=(SMPKI_LDAP_PORT="$SMPKI_LDAP_PORT" SMPKI_LDAP_HOST=127.0.0.1)
   # A simple command (no function or subshell around it), so $! is the service's own PID: nohup and env exec node.
   SMPKI_DB_URL="sqlite:$SMPKI_DATA_DIR/db/$svc.sqlite" SMPKI_HTTP_PORT="$(embedded_port "$svc")" SMPKI_HTTP_HOST=127.0.0.1 \
-    SMPKI_CA_CONFIG="$ca_config" nohup env "${tls_env[@]}" node "$SMPKI_ROOT/dist/apps/$svc/src/main.js" >> "$SMPKI_DATA_DIR/logs/$svc.log" 2>&1 < /dev/null &
+    SMPKI_CA_CONFIG="$ca_config" nohup env "${tls_env[@]}" "${publication_env[@]}" node "$SMPKI_ROOT/dist/apps/$svc/src/main.js" >> "$SMPKI_DATA_DIR/logs/$svc.log" 2>&1 < /dev/null &
   echo $! > "$SMPKI_DATA_DIR/run/$svc.pid"
 }
 
@@ -101,7 +104,7 @@ SMPKI_TEST_CAS=(
   'calibration|SM-Test-Calibration.CA|["meter-calibration"]'
   'market|SM-Test-Market.CA|["sm-user-tls","sm-user-sig","sm-user-enc","sm-gateway-tls","sm-gateway-sig","sm-gateway-enc"]'
 )
-# The directory's LDAP port once it serves LDAP (the CRL distribution points name it already).
+# The directory's LDAP port (the CRL distribution points name it).
 SMPKI_LDAP_PORT="${SMPKI_LDAP_PORT:-1389}"
 
 embedded_ca_names() { local entry; for entry in "${SMPKI_TEST_CAS[@]}"; do echo "${entry%%|*}"; done; }

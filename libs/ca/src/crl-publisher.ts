@@ -122,7 +122,7 @@ export class CrlPublisher {
       const baseCrlNumber = kind.delta ? kind.base.crlNumber : null;
       const crl = Object.assign(new CaCrl(), { id: randomUUID(), authorityId: ca.id, crlNumber, delta: kind.delta, baseCrlNumber, thisUpdate, nextUpdate, der });
       await manager.insert(CaCrl, crl);
-      await enqueuePublication(manager, ca.name, { kind: 'crl', crlNumber }, thisUpdate);
+      await enqueuePublication(manager, ca.name, { kind: 'crl', crlNumber });
       await this.audit.append(
         {
           action: 'ca.crl.publish',

@@ -22,3 +22,4 @@ export { normalizeSerial } from './serial-input';
 export { requestFromText, type TextProblem } from './request-text';
 export * from './root';
 export { enqueuePublication, markRevoked, publicationRow, type PublicationRef, type RevocationChange } from './publication';
+export * from './publication/index';

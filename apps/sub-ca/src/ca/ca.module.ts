@@ -10,6 +10,9 @@ import { CertificatesController } from './certificates.controller';
 import { CrlController } from './crl.controller';
 import { CrlSchedulerService } from './crl-scheduler.service';
 import { LintController } from './lint.controller';
+import { loadDirectorySettings } from '../publication/directory-settings';
+import { PublicationController } from '../publication/publication.controller';
+import { DIRECTORY_SETTINGS, PublicationService } from '../publication/publication.service';
 
 /** Stops the verifier's worker threads with the application. */
 @Injectable()
@@ -20,14 +23,21 @@ class VerifierPoolShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The CA instances of the sub-CA service (SMPKI_CA_CONFIG), their API under /v1/cas/{ca}, and the linter. */
+/**
+ * The CA instances of the sub-CA service (SMPKI_CA_CONFIG), their API under /v1/cas/{ca}, the linter, and the
+ * directory publisher draining their publication outbox (SMPKI_DIRECTORY_URL).
+ */
 @Module({})
 export class CaModule {
   static forRoot(configs: readonly CaInstanceConfig[]): DynamicModule {
+    // Read with the CA configuration, at module creation: a malformed URL stops the start naming the variable.
+    const directory = loadDirectorySettings(process.env);
     return {
       module: CaModule,
-      controllers: [CertificatesController, CrlController, LintController],
+      controllers: [CertificatesController, CrlController, LintController, PublicationController],
       providers: [
+        { provide: DIRECTORY_SETTINGS, useValue: directory ?? null },
+        PublicationService,
         {
           provide: CaRegistry,
           inject: [KEY_MANAGER, DATA_SOURCE],

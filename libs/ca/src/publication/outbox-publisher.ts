@@ -1,0 +1,130 @@
+/**
+ * Drains the publication outbox into the directory (docs/DIRECTORY.md): first the CAs' own certificates, then
+ * the unpublished rows oldest first, a chunk at a time. A row is marked published only after the directory
+ * acknowledged it; while the directory fails, the same chunk is retried with exponential backoff and jitter, so
+ * nothing is lost and rows are delivered in order.
+ */
+import type { DataSource } from 'typeorm';
+import { CaAuthority } from '../entities';
+import type { DirectoryClient } from './directory-client';
+import { caEntry } from './directory-entries';
+import { MAX_DIRECTORY_BATCH } from './directory-entry';
+import { publishOldestChunk } from './outbox-claim';
+import { outboxLag, type PublicationStatus } from './publication-status';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffOptions } from './retry-delay';
+
+export interface OutboxPublisherOptions {
+  /** Rows per request (default 100, at most the ingest limit of 1,000). */
+  chunkSize?: number;
+  /** Wait between polls once the outbox is empty (default 1 s). */
+  idlePollMs?: number;
+  backoff?: BackoffOptions;
+  /** Told about every failed attempt (the publisher keeps retrying). */
+  onError?: (error: Error, failures: number) => void;
+}
+
+export class OutboxPublisher {
+  private readonly chunkSize: number;
+  private readonly idlePollMs: number;
+  private readonly backoff: BackoffOptions;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private authoritiesPublished = false;
+  private failures = 0;
+  private lastError: string | undefined;
+  private wakeSleeper: (() => void) | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly client: DirectoryClient,
+    private readonly options: OutboxPublisherOptions = {},
+  ) {
+    this.chunkSize = Math.min(Math.max(options.chunkSize ?? 100, 1), MAX_DIRECTORY_BATCH);
+    this.idlePollMs = options.idlePollMs ?? 1000;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /** Starts draining in the background until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Stops after the attempt under way (a chunk in flight is either acknowledged and marked, or stays pending). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeSleeper?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Ends the current wait: something was just enqueued, or the directory is known to be back. */
+  wake(): void {
+    this.wakeSleeper?.();
+  }
+
+  /** Publishes every CA's own certificate (kind `ca`), so its CRLs and end entities have a parent entry. */
+  async publishAuthorities(): Promise<void> {
+    const authorities = await this.dataSource.getRepository(CaAuthority).find({ order: { name: 'ASC' } });
+    if (authorities.length > 0) await this.client.publish(authorities.map(caEntry));
+    this.authoritiesPublished = true;
+  }
+
+  /** One attempt: the CA entries if still due, then one chunk. Resolves to the rows published; throws on failure. */
+  async publishOnce(): Promise<number> {
+    if (!this.authoritiesPublished) await this.publishAuthorities();
+    return publishOldestChunk(this.dataSource, this.client, this.chunkSize);
+  }
+
+  /** Publishes until the outbox is empty (tests, tools); throws on the first failure. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let published = await this.publishOnce(); published > 0; published = await this.publishOnce()) total += published;
+    return total;
+  }
+
+  /** Pending rows, the age of the oldest, and the last error while failing. */
+  async status(): Promise<PublicationStatus> {
+    const lag = await outboxLag(this.dataSource);
+    return this.lastError !== undefined ? { ...lag, lastError: this.lastError } : lag;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const published = await this.attempt();
+      if (published === undefined) await this.sleep(retryDelayMs(this.failures, this.backoff));
+      // A full chunk means more may be waiting: go on at once.
+      else if (published < this.chunkSize) await this.sleep(this.idlePollMs);
+    }
+  }
+
+  /** Rows published, or undefined when the attempt failed. */
+  private async attempt(): Promise<number | undefined> {
+    try {
+      const published = await this.publishOnce();
+      this.failures = 0;
+      this.lastError = undefined;
+      return published;
+    } catch (error) {
+      this.failures += 1;
+      this.lastError = (error as Error).message;
+      this.options.onError?.(error as Error, this.failures);
+      return undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wakeSleeper = undefined;
+        resolve();
+      }
+      this.wakeSleeper = done;
+    });
+  }
+}
