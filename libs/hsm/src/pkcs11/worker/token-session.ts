@@ -28,6 +28,9 @@ const SESSION_LOST = new Set([
 const TOKEN_LOOKUP_ATTEMPTS = 25;
 const TOKEN_LOOKUP_PAUSE_MS = 200;
 
+/** Return values at start-up that another process's update of the token explains (looked at again, then reported). */
+const TRANSIENT_AT_START = new Set(['CKR_GENERAL_ERROR', 'CKR_TOKEN_NOT_PRESENT', 'CKR_TOKEN_NOT_RECOGNIZED', 'CKR_DEVICE_ERROR', 'CKR_USER_PIN_NOT_INITIALIZED']);
+
 /** Return values that mean a cached object handle went stale (the object was re-created, or the module restarted). */
 const HANDLE_STALE = new Set([
   'CKR_OBJECT_HANDLE_INVALID',
@@ -101,9 +104,29 @@ export class TokenSession {
       throw new HsmError('invalid-config', `cannot load PKCS#11 module ${this.setup.modulePath}: ${(error as Error).message}`);
     }
     this.initialize();
-    this.slotHandle = this.findSlotAtStart();
-    this.openAndLogin();
+    this.openAtStart();
     this.epochSeen = Atomics.load(this.control, ControlSlot.epoch);
+  }
+
+  /**
+   * Finds the token and logs in, looking again for a few seconds while the token is being written by another
+   * process: several services starting at once on one SoftHSM2 token see CKR_GENERAL_ERROR from a token file read
+   * half-way through another process's update.
+   */
+  private openAtStart(): void {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.slotHandle = this.findSlotAtStart();
+        this.openAndLogin();
+        return;
+      } catch (error) {
+        // login() reports an HsmError carrying the return value; the module's own errors carry it in the message.
+        const ckr = (error instanceof HsmError ? error.ckr : undefined) ?? ckrOf(error);
+        if (!TRANSIENT_AT_START.has(ckr ?? '') || attempt >= TOKEN_LOOKUP_ATTEMPTS) throw error;
+        this.log('warn', 'token not readable yet, looking again', { worker: this.setup.index, ckr, attempt });
+        this.pauseBeforeLookingAgain();
+      }
+    }
   }
 
   /**
