@@ -23,3 +23,4 @@ export { requestFromText, type TextProblem } from './request-text';
 export * from './root';
 export { enqueuePublication, markRevoked, publicationRow, type PublicationRef, type RevocationChange } from './publication';
 export * from './publication/index';
+export { RevocationDto } from './http/revocation.dto';

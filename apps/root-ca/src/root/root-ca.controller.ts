@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPara
 import { Command, CurrentPrincipal, type Principal } from '@smpki/auth';
 import { parseCeremonyFile, requestFromText, RootCa } from '@smpki/ca';
 import { CertifySubCaDto } from './certify-sub-ca.dto';
-import { RevokeRootCertificateDto } from './revoke-root-certificate.dto';
+import { RevocationDto } from '@smpki/ca';
 import { RolloverRootDto } from './rollover-root.dto';
 import { ceremonyView, rolloverView, rootCrlView, subCaView, type CeremonyView, type RolloverView, type RootCrlView, type SubCaView } from './root-ca.views';
 import { RunCeremonyDto } from './run-ceremony.dto';
@@ -59,7 +59,7 @@ export class RootCaController {
   @ApiParam({ name: 'serial', description: 'Serial number of the certificate (hex)' })
   @ApiOperation({ summary: 'Revoke a certificate the root issued, with a reason and an optional invalidity date; sign a CRL afterwards' })
   @ApiOkResponse({ description: 'The revoked certificate' })
-  async revoke(@Param() { root, serial }: RootCertificateParam, @Body() body: RevokeRootCertificateDto, @CurrentPrincipal() principal: Principal): Promise<SubCaView> {
+  async revoke(@Param() { root, serial }: RootCertificateParam, @Body() body: RevocationDto, @CurrentPrincipal() principal: Principal): Promise<SubCaView> {
     const invalidityDate = body.invalidityDate ? new Date(body.invalidityDate) : undefined;
     return subCaView(await this.rootCa.revoke(root, serial, body.reason, principal.subject, invalidityDate));
   }

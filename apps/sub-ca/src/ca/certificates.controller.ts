@@ -7,7 +7,7 @@ import { certificateView, type CertificateView } from './certificate.view';
 import { IssueBatchDto } from './issue-batch.dto';
 import { CrmfRequestDto } from './crmf-request.dto';
 import { IssueCertificateDto } from './issue-certificate.dto';
-import { RevokeCertificateDto } from './revoke-certificate.dto';
+import { RevocationDto } from '@smpki/ca';
 
 /** Issuance, lookup and revocation of the certificates of one CA instance. */
 @ApiTags('ca')
@@ -67,7 +67,7 @@ export class CertificatesController {
   async revoke(
     @Param('ca') ca: string,
     @Param('serial') serial: string,
-    @Body() body: RevokeCertificateDto,
+    @Body() body: RevocationDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<CertificateView> {
     const request = { reason: body.reason, ...(body.invalidityDate ? { invalidityDate: new Date(body.invalidityDate) } : {}) };
