@@ -35,12 +35,15 @@ export class EmbeddedPlatform {
   private constructor(
     readonly dataDir: string,
     private readonly ports: Record<ServiceName, number>,
+    /** The directory's LDAP port: free too, so that two platforms of parallel test files never share 1389. */
+    readonly ldapPort: number,
   ) {}
 
   static async create(): Promise<EmbeddedPlatform> {
     const dataDir = mkdtempSync(join(tmpdir(), 'smpki-quick-start-'));
-    const ports = await freePorts(SERVICE_NAMES.length);
-    return new EmbeddedPlatform(dataDir, Object.fromEntries(SERVICE_NAMES.map((service, i) => [service, ports[i]])) as Record<ServiceName, number>);
+    const ports = await freePorts(SERVICE_NAMES.length + 1);
+    const byService = Object.fromEntries(SERVICE_NAMES.map((service, i) => [service, ports[i]])) as Record<ServiceName, number>;
+    return new EmbeddedPlatform(dataDir, byService, ports[SERVICE_NAMES.length]!);
   }
 
   url(service: ServiceName): string {
@@ -141,7 +144,7 @@ export class EmbeddedPlatform {
 
   private run(executable: string, args: string[], settings: Record<string, string>, timeoutMs: number): Promise<CommandResult> {
     const ports = Object.fromEntries(SERVICE_NAMES.map((service) => [PORT_VARIABLES[service], String(this.ports[service])]));
-    const env = userEnvironment({ SMPKI_DATA_DIR: this.dataDir, ...ports, ...settings });
+    const env = userEnvironment({ SMPKI_DATA_DIR: this.dataDir, ...ports, SMPKI_LDAP_PORT: String(this.ldapPort), ...settings });
     return runCommand(executable, args, { cwd: REPOSITORY_ROOT, env, timeoutMs });
   }
 }
