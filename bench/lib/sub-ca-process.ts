@@ -130,7 +130,7 @@ function serviceEnv(options: SubCaProcessOptions, port: number): NodeJS.ProcessE
 }
 
 /** Keeps the last lines of stdout and stderr; returns what reads them. */
-function keepOutput(child: ChildProcess): () => string {
+export function keepOutput(child: ChildProcess): () => string {
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
@@ -154,7 +154,7 @@ function readyStatus(url: string, ca: Buffer | undefined): Promise<number> {
   });
 }
 
-async function waitUntilReady(baseUrl: string, ca: Buffer | undefined, child: ChildProcess): Promise<void> {
+export async function waitUntilReady(baseUrl: string, ca: Buffer | undefined, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
@@ -164,7 +164,7 @@ async function waitUntilReady(baseUrl: string, ca: Buffer | undefined, child: Ch
   throw new Error(`no 200 from /readyz within ${READY_TIMEOUT_MS / 1000} s (pid ${child.pid})`);
 }
 
-async function signal(child: ChildProcess, exited: Promise<void>, name: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+export async function signal(child: ChildProcess, exited: Promise<void>, name: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill(name);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -173,7 +173,7 @@ async function signal(child: ChildProcess, exited: Promise<void>, name: 'SIGTERM
 }
 
 /** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks; 100 per second on Linux). */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -11,7 +11,7 @@ log() { printf '\033[1m[smpki]\033[0m %s\n' "$*" >&2; }
 
 # Debian packages the platform and its tests use. SoftHSM2 is the development HSM, opensc gives pkcs11-tool,
 # ldap-utils gives ldapsearch, slapd is the reference directory in tests and benchmarks.
-SMPKI_APT_PACKAGES=(softhsm2 opensc ldap-utils openssl curl ca-certificates)
+SMPKI_APT_PACKAGES=(softhsm2 opensc ldap-utils slapd openssl curl ca-certificates)
 
 ensure_apt_packages() {
   local missing=()
