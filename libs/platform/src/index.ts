@@ -52,5 +52,6 @@ export { PlatformModule, type PlatformModuleOptions } from './platform.module';
 export type { ServiceRootModule } from './bootstrap/service-root-module';
 export { configureServiceApp, type ServiceAppOptions } from './bootstrap/configure-service-app';
 export { buildHttpsOptions, SERVER_TLS_GROUPS } from './bootstrap/https-options';
+export { installBrainpoolLegacyCertificateFix, brainpoolLegacyObject, isBrainpoolCertificate } from './tls/brainpool-legacy-certificate';
 export { installGracefulShutdown, type GracefulShutdown, type GracefulShutdownOptions } from './bootstrap/graceful-shutdown';
 export { runService, type RunServiceOptions, type RunningService } from './bootstrap/run-service';

@@ -11,6 +11,7 @@ import { serviceLogger } from '../logging/service-logger';
 import { configureServiceApp, type ServiceAppOptions } from './configure-service-app';
 import { installGracefulShutdown, type GracefulShutdown } from './graceful-shutdown';
 import { buildHttpsOptions } from './https-options';
+import { installBrainpoolLegacyCertificateFix } from '../tls/brainpool-legacy-certificate';
 import type { ServiceRootModule } from './service-root-module';
 
 export interface RunServiceOptions extends ServiceAppOptions {
@@ -64,6 +65,8 @@ function failStart(service: ServiceName, error: unknown, logger?: JsonLogger): n
  * listens, logs one line with the URL, and stops gracefully on SIGTERM/SIGINT.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
+  // Services are TLS clients too (the publisher to an HTTPS directory): see the file for the Node crash it avoids.
+  installBrainpoolLegacyCertificateFix();
   let config: ServiceConfig;
   try {
     config = loadServiceConfig(options.service, options.env ?? process.env, { requires: options.requires });
