@@ -35,7 +35,7 @@ import type { IssuedCertificate } from './issued-certificate';
 import { publicationRow } from './publication';
 import { renewalSignerStatus } from './renewal-signer-status';
 import { requestFromText } from './request-text';
-import { classifySubCaRequest } from './root/sub-ca-request';
+import { classifySubCaRequest, requestedFromSingleCrmf } from './root/sub-ca-request';
 import type { CheckedKeyRequest, IssuanceAttachment, KeyRequestItem, StoredIssuance } from './subject-issuance';
 
 /** What the audit record says about where a certificate came from. */
@@ -72,6 +72,19 @@ export class CertificateIssuer {
     const ca = this.registry.get(caName);
     const checked = await this.checkPkcs10(ca, { profile, request });
     const [issued] = await this.signAndStore(ca, [checked], requester, { source: 'pkcs10' });
+    return issued!;
+  }
+
+  /**
+   * Issues one certificate from an SM-PKI CRMF initial request with a single CertReqMsg (a sub-CA's request to its
+   * root): its subject, key and subjectAltName are taken over as from PKCS#10 and checked under `profile`; the proof
+   * of possession is verified by the parser. More than one CertReqMsg is refused (crmf.malformed).
+   */
+  async issueFromSingleCrmf(caName: string, profile: string, request: Uint8Array | string, requester: string): Promise<IssuedCertificate> {
+    const ca = this.registry.get(caName);
+    this.requireProfile(ca, profile);
+    const checked = this.check(ca, profile, requestedFromSingleCrmf(request));
+    const [issued] = await this.signAndStore(ca, [checked], requester, { source: 'crmf-initial' });
     return issued!;
   }
 

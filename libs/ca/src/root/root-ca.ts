@@ -16,7 +16,6 @@ import { CaAuthority, type CaCrl } from '../entities';
 import type { IssuedCertificate } from '../issued-certificate';
 import type { CeremonyDefinition, RootCurve } from './ceremony-file';
 import { crlSignerAuthorityName, crlSignerCertificate, findCrlSigner } from './crl-signer';
-import { certifyFromCrmf } from './crmf-sub-ca-certification';
 import { publishIndirectCrl } from './indirect-crl-publisher';
 import { runKeyCeremony, withNewRootKey, type CeremonyResult } from './key-ceremony';
 import { rootCaRefused } from './root-ca-problems';
@@ -83,10 +82,9 @@ export class RootCa {
     }
     const registry = await openRootRegistry(this.dataSource, this.keys, [root]);
     const classified = classifySubCaRequest(request);
-    if (classified.kind === 'crmf') {
-      return certifyFromCrmf({ dataSource: this.dataSource, audit: this.audit, profiles: this.profiles }, registry.get(root), profile, classified.request, requester);
-    }
-    return new CertificateIssuer(registry, this.dataSource, this.audit, this.profiles).issueFromPkcs10(root, profile, classified.request, requester);
+    const issuer = new CertificateIssuer(registry, this.dataSource, this.audit, this.profiles);
+    if (classified.kind === 'crmf') return issuer.issueFromSingleCrmf(root, profile, classified.request, requester);
+    return issuer.issueFromPkcs10(root, profile, classified.request, requester);
   }
 
   async revoke(root: string, serial: string, reason: CrlReason, requester: string, invalidityDate?: Date): Promise<IssuedCertificate> {

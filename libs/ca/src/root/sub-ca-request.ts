@@ -4,6 +4,10 @@
  * CertificationRequest starts with the certificationRequestInfo SEQUENCE, a ContentInfo with its content type OID.
  * Anything else goes to the PKCS#10 parser, whose refusal (`der.malformed`, ...) names what is wrong.
  */
+import { CertificateExtensionOids, parseInitialRequest } from '@smpki/crypto';
+import { parseOrRefuse } from '../ca-problems';
+import type { RequestedCertificate } from '../certificate-template-builder';
+
 export type SubCaRequestKind = 'pkcs10' | 'crmf';
 
 const SEQUENCE = 0x30;
@@ -42,4 +46,15 @@ function firstChildTag(der: Buffer): number | undefined {
   const lengthByte = der[1]!;
   const headerLength = lengthByte <= 0x80 ? 2 : 2 + (lengthByte & 0x7f);
   return der[headerLength];
+}
+
+/** The subject, key and subjectAltName of the one CertReqMsg a sub-CA sends; more than one is refused (crmf.malformed). */
+export function requestedFromSingleCrmf(request: Uint8Array | string): RequestedCertificate {
+  const [entry] = parseOrRefuse(() => parseInitialRequest(request, { maxRequests: 1 })).requests;
+  const san = entry!.extensions.find((extension) => extension.extnID === CertificateExtensionOids.subjectAltName);
+  return {
+    subject: entry!.subjectDer,
+    subjectPublicKeyInfo: entry!.publicKey.spki,
+    ...(san ? { subjectAltName: Buffer.from(san.extnValue.buffer) } : {}),
+  };
 }
