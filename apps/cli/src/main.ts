@@ -11,7 +11,7 @@
  *   smpki lint <certificate...>     check certificates against the SM-PKI profiles, naming each broken rule
  *   smpki root-ca ceremony | certify | revoke | crl | rollover   the offline root CA, from and to files
  *   smpki sub-ca request            a sub-CA key in the HSM and its PKCS#10 request for the root
- *   smpki meters register           a production batch of meters over mutual TLS (POST /v1/meters/batch), resumable
+ *   smpki meters register           a production batch of meters over mutual TLS (POST /v1/meters/batch or, --stream, /stream), resumable
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
@@ -171,7 +171,8 @@ meters
   .option('--batch-size <n>', 'meters per request (at most 2000)', '500')
   .option('--concurrency <n>', 'requests in flight', '2')
   .option('--retries <n>', 'attempts after a network error, timeout or 5xx (safe: the API is idempotent)', '8')
-  .option('--timeout <seconds>', 'per request', '300')
+  .option('--timeout <seconds>', 'per request (with --stream: the longest silence)', '300')
+  .option('--stream', 'send the whole file as one NDJSON stream (POST /v1/meters/stream), results written as they arrive')
   .action(async (options: MetersRegisterOptions) => {
     // Needs no service configuration: it talks to the sub-CA over HTTP only.
     try {

@@ -5,8 +5,8 @@ export { DEFAULT_CREDENTIAL_OPTIONS, ManufacturerService, type CredentialOptions
 export { manufacturerOfCredential } from './manufacturer-credentials';
 export { ManufacturerRoleResolver } from './manufacturer-role-resolver';
 export { flagIdOf, keyFingerprint, METER_ID_PATTERN, meterSubject } from './meter-identity';
-export type { MeterItem, MeterItemResult, RegistrationCaller, ReplacementReason } from './meter-item';
+export type { IndexedMeterItem, MeterItem, MeterItemResult, RegistrationCaller, ReplacementReason, StreamMeterIds } from './meter-item';
 export { DEFAULT_METER_CERTIFICATE_OPTIONS, MeterRegistrationService, type MeterCertificateOptions } from './meter-registration.service';
 export { MAX_METER_PAGE, MeterQueryService, type MeterPage, type MeterPageRequest, type MeterRecord, type MeterScope } from './meter-query.service';
 export { MeterRetirementService } from './meter-retirement.service';
-export { REGISTRY_PROBLEM_TYPES, notAManufacturer, unknownMeter } from './registry-problems';
+export { REGISTRY_PROBLEM_TYPES, notAManufacturer, notStored as meterNotStored, unknownMeter } from './registry-problems';

@@ -20,6 +20,18 @@ export interface MeterItem {
   replacement?: boolean;
 }
 
+/** An item of a stream with its position in it (0-based). */
+export interface IndexedMeterItem {
+  index: number;
+  item: MeterItem;
+}
+
+/**
+ * The meter ids a stream has carried so far (id -> index of its first item): what refuses a repeat across chunks.
+ * It grows with the stream, about 100 bytes per meter.
+ */
+export type StreamMeterIds = Map<string, number>;
+
 /** Who registers: the manufacturer the client certificate belongs to, and the principal for the audit trail. */
 export interface RegistrationCaller {
   manufacturer: Manufacturer;

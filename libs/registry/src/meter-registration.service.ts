@@ -25,10 +25,10 @@ import type { DataSource } from 'typeorm';
 import type { Meter } from './entities';
 import { certificatesBySerial, metersById, metersByKey } from './meter-certificates';
 import { flagIdOf, keyFingerprint, METER_ID_PATTERN, meterSubject } from './meter-identity';
-import type { MeterItem, MeterItemResult, RegistrationCaller } from './meter-item';
+import type { IndexedMeterItem, MeterItem, MeterItemResult, RegistrationCaller, StreamMeterIds } from './meter-item';
 import { MeterChangedError, newMeterAttachment, replacementAttachment } from './meter-rows';
 import { decideRegistration, type RegistrationDecision } from './registration-decision';
-import { duplicateInBatch, foreignFlag, keyReused, meterIdFormat, unknownMeter } from './registry-problems';
+import { duplicateInBatch, foreignFlag, keyReused, meterIdFormat, notStored, unknownMeter } from './registry-problems';
 
 export interface MeterCertificateOptions {
   /** CA instance certifying meters (default `calibration`). */
@@ -44,6 +44,13 @@ interface Entry {
   index: number;
   item: MeterItem;
   reason?: CrlReason;
+}
+
+/** The results of one call, by the entries' index. */
+type Results = Map<number, MeterItemResult>;
+
+function batchEntry(index: number, item: MeterItem): Entry {
+  return { index, item, ...(item.replacement ? { reason: 'superseded' as const } : {}) };
 }
 
 interface CheckedEntry extends Entry {
@@ -65,7 +72,18 @@ export class MeterRegistrationService {
   /** A production batch: one result per item, in order. Oversized batches are refused whole (413). */
   async registerBatch(caller: RegistrationCaller, items: readonly MeterItem[]): Promise<MeterItemResult[]> {
     if (items.length > MAX_BATCH_ITEMS) throw batchTooLarge(items.length);
-    return this.register(caller, items.map((item, index) => ({ index, item, ...(item.replacement ? { reason: 'superseded' as const } : {}) })));
+    return this.register(caller, items.map((item, index) => batchEntry(index, item)));
+  }
+
+  /**
+   * One chunk of a stream (POST /v1/meters/stream), through the batch's path: `seen` is the stream's memory of
+   * meter ids (id -> index of its first item), shared by its chunks, so an id repeated in a later chunk is refused
+   * as a duplicate like one repeated within a batch. Results come in the chunk's order; `index` numbers the item
+   * in the stream (duplicate messages and the audit name it).
+   */
+  async registerStreamChunk(caller: RegistrationCaller, items: readonly IndexedMeterItem[], seen: StreamMeterIds): Promise<MeterItemResult[]> {
+    if (items.length > MAX_BATCH_ITEMS) throw batchTooLarge(items.length);
+    return this.register(caller, items.map(({ index, item }) => batchEntry(index, item)), seen);
   }
 
   /** Re-enrolment of one registered meter with a new key; the old certificate is revoked with `reason`. 404 for a meter not the caller's. */
@@ -76,10 +94,11 @@ export class MeterRegistrationService {
     return result!;
   }
 
-  private async register(caller: RegistrationCaller, entries: readonly Entry[]): Promise<MeterItemResult[]> {
-    const results: MeterItemResult[] = new Array(entries.length);
-    const refuse = (entry: Entry, problem: ProblemException) => (results[entry.index] = { status: 'refused', meterId: entry.item.meterId, problem });
-    const checked = this.oneMeterPerKey(await this.checkKeys(this.screen(caller, entries, refuse), refuse), refuse);
+  /** `seen`: meter ids met before these entries (a stream's earlier chunks); a batch starts with none. */
+  private async register(caller: RegistrationCaller, entries: readonly Entry[], seen: StreamMeterIds = new Map()): Promise<MeterItemResult[]> {
+    const results: Results = new Map();
+    const refuse = (entry: Entry, problem: ProblemException) => results.set(entry.index, { status: 'refused', meterId: entry.item.meterId, problem });
+    const checked = this.oneMeterPerKey(await this.checkKeys(this.screen(caller, entries, seen, refuse), refuse), refuse);
     const { byId, byKey } = await this.storedFor(checked);
     const decided = checked.map((entry) => ({
       entry,
@@ -87,12 +106,11 @@ export class MeterRegistrationService {
     }));
     await this.settle(caller, decided, results, refuse);
     await this.auditRefusals(caller, entries, results);
-    return results;
+    return entries.map((entry) => results.get(entry.index)!);
   }
 
   /** Meter id format, FLAG id of the caller, duplicates: refused here, before any request is parsed. */
-  private screen(caller: RegistrationCaller, entries: readonly Entry[], refuse: (entry: Entry, problem: ProblemException) => void): Entry[] {
-    const first = new Map<string, number>();
+  private screen(caller: RegistrationCaller, entries: readonly Entry[], first: StreamMeterIds, refuse: (entry: Entry, problem: ProblemException) => void): Entry[] {
     return entries.filter((entry) => {
       const { meterId } = entry.item;
       const seen = first.get(meterId);
@@ -147,7 +165,7 @@ export class MeterRegistrationService {
   private async settle(
     caller: RegistrationCaller,
     decided: readonly { entry: CheckedEntry; decision: RegistrationDecision }[],
-    results: MeterItemResult[],
+    results: Results,
     refuse: (entry: Entry, problem: ProblemException) => void,
   ): Promise<void> {
     const existing: { entry: CheckedEntry; meter: Meter }[] = [];
@@ -165,13 +183,13 @@ export class MeterRegistrationService {
       const decision = decideRegistration(caller.manufacturer.id, entry.item.meterId, entry.fingerprint, byId.get(entry.item.meterId), byKey.get(entry.fingerprint));
       if (decision.kind === 'refuse') refuse(entry, decision.problem);
       else if (decision.kind === 'existing') existing.push({ entry, meter: decision.meter });
-      else results[entry.index] = { status: 'failed', meterId: entry.item.meterId, problem: notStored(new Error('the meter changed concurrently')) };
+      else results.set(entry.index, { status: 'failed', meterId: entry.item.meterId, problem: notStored(new Error('the meter changed concurrently')) });
     }
     await this.answerExisting(existing, results);
   }
 
   /** Signs and stores; returns the entries that lost a race (unique violation, meter changed) to be decided again. */
-  private async issue(caller: RegistrationCaller, toIssue: readonly { entry: CheckedEntry; decision: RegistrationDecision }[], results: MeterItemResult[]): Promise<CheckedEntry[]> {
+  private async issue(caller: RegistrationCaller, toIssue: readonly { entry: CheckedEntry; decision: RegistrationDecision }[], results: Results): Promise<CheckedEntry[]> {
     const caName = this.options.ca;
     const authorityId = this.registry.get(caName).id;
     const outcomes = await this.issuer.issueChecked(
@@ -188,9 +206,9 @@ export class MeterRegistrationService {
     const lost: CheckedEntry[] = [];
     outcomes.forEach((outcome: StoredIssuance, position) => {
       const { entry } = toIssue[position]!;
-      if (outcome.status === 'issued') results[entry.index] = { status: 'issued', meterId: entry.item.meterId, certificate: outcome.certificate };
+      if (outcome.status === 'issued') results.set(entry.index, { status: 'issued', meterId: entry.item.meterId, certificate: outcome.certificate });
       else if (isUniqueViolation(outcome.error) || outcome.error instanceof MeterChangedError) lost.push(entry);
-      else results[entry.index] = { status: 'failed', meterId: entry.item.meterId, problem: notStored(outcome.error) };
+      else results.set(entry.index, { status: 'failed', meterId: entry.item.meterId, problem: notStored(outcome.error) });
     });
     const ca = this.registry.get(caName);
     if (toIssue.some(({ decision }, position) => decision.kind === 'replace' && outcomes[position]!.status === 'issued') && ca.config.crlOnRevocation) {
@@ -199,19 +217,22 @@ export class MeterRegistrationService {
     return lost;
   }
 
-  private async answerExisting(existing: readonly { entry: CheckedEntry; meter: Meter }[], results: MeterItemResult[]): Promise<void> {
+  private async answerExisting(existing: readonly { entry: CheckedEntry; meter: Meter }[], results: Results): Promise<void> {
     const certificates = await certificatesBySerial(this.dataSource, this.registry, this.options.ca, existing.map(({ meter }) => meter.certificateSerial!));
     for (const { entry, meter } of existing) {
       const certificate: IssuedCertificate | undefined = certificates.get(meter.certificateSerial!);
-      results[entry.index] = certificate
-        ? { status: 'existing', meterId: entry.item.meterId, certificate }
-        : { status: 'failed', meterId: entry.item.meterId, problem: notStored(new Error(`certificate ${meter.certificateSerial} not found`)) };
+      results.set(
+        entry.index,
+        certificate
+          ? { status: 'existing', meterId: entry.item.meterId, certificate }
+          : { status: 'failed', meterId: entry.item.meterId, problem: notStored(new Error(`certificate ${meter.certificateSerial} not found`)) },
+      );
     }
   }
 
-  private async auditRefusals(caller: RegistrationCaller, entries: readonly Entry[], results: readonly MeterItemResult[]): Promise<void> {
+  private async auditRefusals(caller: RegistrationCaller, entries: readonly Entry[], results: Results): Promise<void> {
     const events = entries.flatMap(({ index, item }): AuditEventInput[] => {
-      const result = results[index]!;
+      const result = results.get(index)!;
       if (result.status !== 'refused') return [];
       const problem = result.problem.asProblemDocument();
       return [{
@@ -224,10 +245,4 @@ export class MeterRegistrationService {
     });
     if (events.length > 0) await runInTransaction(this.dataSource, (manager) => this.audit.appendMany(events, manager));
   }
-}
-
-/** An item whose certificate and meter row could not be stored: nothing of it was issued, send it again. */
-function notStored(error: unknown): ProblemException {
-  const message = `the meter and its certificate could not be stored (${(error as Error)?.message ?? String(error)}); nothing was issued for it, send it again`;
-  return new ProblemException({ status: 503, type: 'meter-not-stored', title: 'Meter not stored', detail: message, errors: [{ field: 'request', rule: 'storage.failed', message }] });
 }

@@ -48,8 +48,9 @@ export function meterRetired(meterId: string): ProblemException {
   return meterRefused(409, 'meterId', 'meter.retired', `${meterId} is retired; a retired meter gets no certificate`);
 }
 
+/** The same meter id twice in one batch, or anywhere in one stream (its chunks share the rule). */
 export function duplicateInBatch(meterId: string, first: number): ProblemException {
-  return meterRefused(400, 'meterId', 'batch.duplicate-meter', `${meterId} is already item ${first} of this batch`);
+  return meterRefused(400, 'meterId', 'batch.duplicate-meter', `${meterId} is already item ${first} of this batch (or stream)`);
 }
 
 /** Also the answer for a meter of another manufacturer: whether an id exists elsewhere is not told. */
@@ -96,4 +97,10 @@ export function manufacturerTaken(field: 'gln' | 'flagId', value: string): Probl
     errors: [{ field, rule: `manufacturer.${field === 'gln' ? 'gln' : 'flag-id'}-taken`, message }],
     recordRefusal: true,
   });
+}
+
+/** An item whose certificate and meter row could not be stored: nothing of it was issued, send it again. */
+export function notStored(error: unknown): ProblemException {
+  const message = `the meter and its certificate could not be stored (${(error as Error)?.message ?? String(error)}); nothing was issued for it, send it again`;
+  return new ProblemException({ status: 503, type: 'meter-not-stored', title: 'Meter not stored', detail: message, errors: [{ field: 'request', rule: 'storage.failed', message }] });
 }

@@ -15,6 +15,8 @@ export interface MetersRegisterOptions {
   concurrency: string;
   retries: string;
   timeout: string;
+  /** One NDJSON stream (POST /v1/meters/stream) instead of batches. */
+  stream?: boolean;
 }
 
 /** POST /v1/meters/batch takes at most this many items (docs/METER-REGISTRATION.md). */
@@ -52,7 +54,7 @@ export async function metersRegister(options: MetersRegisterOptions, out: (line:
   });
   try {
     const summary = await registerMeters(
-      { file: options.file, out: options.out, batchSize, concurrency, retries },
+      { file: options.file, out: options.out, batchSize, concurrency, retries, stream: Boolean(options.stream) },
       { client, progress: process.stderr, report: err },
     );
     out(formatSummary(summary));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MeterItem } from './batch-file';
 import { exitCodeOf, formatSummary, registerMeters } from './register-meters';
-import { RequestRefusedError, type BatchAnswer, type BatchItemResult } from './registry-client';
+import { RequestRefusedError, TransientError, type BatchAnswer, type BatchItemResult, type StreamEnd } from './registry-client';
 
 const BASE64 = 'MIIB'.repeat(30);
 
@@ -27,6 +27,20 @@ class FakeRegistry {
     });
     const count = (status: string) => results.filter((result) => result.status === status).length;
     return { issued: count('issued'), existing: count('existing'), refused: count('refused'), failed: count('failed'), chain: ['CA', 'ROOT'], items: results };
+  }
+  /** Cuts the stream (a TransientError) after `cutAfter` result lines, once. */
+  cutAfter: number | undefined;
+
+  async registerStream(items: readonly MeterItem[], onResult: (result: BatchItemResult) => void): Promise<StreamEnd> {
+    const answer = await this.registerBatch(items);
+    for (const result of answer.items) {
+      if (this.cutAfter !== undefined && result.index >= this.cutAfter) {
+        this.cutAfter = undefined;
+        throw new TransientError('ECONNRESET');
+      }
+      onResult(result);
+    }
+    return { summary: answer, chain: answer.chain };
   }
 }
 
@@ -78,6 +92,20 @@ describe('registerMeters', () => {
     const summary = await registerMeters({ ...options(), concurrency: 1 }, io(registry));
     expect(summary).toMatchObject({ issued: 7, failed: 0 });
     expect(registry.sent).toContainEqual([meterIds[1]]);
+  });
+
+  it('streams the whole file at once; a cut stream is sent again with only its unanswered meters', async () => {
+    const registry = new FakeRegistry();
+    registry.cutAfter = 4;
+    registry.failOnce.add(meterIds[1]!);
+    const summary = await registerMeters({ ...options(), stream: true }, io(registry));
+    // The server committed meters 4-6 before the cut: they come back existing.
+    expect(registry.sent).toEqual([meterIds, [meterIds[1], ...meterIds.slice(4)]]);
+    expect(summary).toMatchObject({ issued: 4, existing: 3, refused: 0, failed: 0 });
+    expect(exitCodeOf(summary)).toBe(0);
+    expect(lines.join('\n')).toContain('stream cut (ECONNRESET): streaming the 4 unanswered meters again');
+    expect(readFileSync(join(dir, 'out', 'results.ndjson'), 'utf8').trim().split('\n')).toHaveLength(7);
+    expect(readFileSync(join(dir, 'out', 'chain.pem'), 'utf8')).toBe('CA\nROOT\n');
   });
 
   it('stops when the server refuses a whole batch, writing nothing', async () => {

@@ -3,20 +3,24 @@
  * first; meters whose `<meterId>.pem` is already in the output directory are skipped (resume); the rest goes in
  * chunks, `concurrency` chunks in flight. Every answered item is written out at once (pem + results.ndjson), so an
  * interrupted run loses at most the chunks in flight, which the next run sends again and gets back as `existing`.
+ * With `stream`, the pending meters go as one NDJSON stream (POST /v1/meters/stream) and each result line is
+ * written as it arrives; a stream cut by the network is sent again with the meters it had not answered.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readBatchFile, type BatchEntry } from './batch-file';
 import { chunk, OutputDirectory, pendingEntries, type ResultRecord } from './output-directory';
 import { ProgressReporter, type ProgressSink } from './progress';
-import type { BatchAnswer, BatchItemResult, RegistryClient } from './registry-client';
+import { TransientError, type BatchAnswer, type BatchItemResult, type RegistryClient } from './registry-client';
 
 export interface RegisterMetersOptions {
   file: string;
   out: string;
   batchSize: number;
   concurrency: number;
-  /** Rounds for items answered `failed` (5xx per item: not stored, send again). */
+  /** Rounds for items answered `failed` (5xx per item: not stored, send again); with `stream` also for a cut stream. */
   retries: number;
+  /** One NDJSON stream instead of batches (`concurrency` and `batchSize` do not apply). */
+  stream?: boolean;
   backoffMs?: number;
 }
 
@@ -32,7 +36,7 @@ export interface RegisterMetersSummary {
 }
 
 export interface RegisterMetersIo {
-  client: Pick<RegistryClient, 'registerBatch'>;
+  client: Pick<RegistryClient, 'registerBatch'> & Partial<Pick<RegistryClient, 'registerStream'>>;
   progress: ProgressSink;
   /** One line per refused or failed item and per notice. */
   report: (line: string) => void;
@@ -58,28 +62,75 @@ export async function registerMeters(options: RegisterMetersOptions, io: Registe
     return result?.problem ? { ...base, problem: result.problem } : base;
   };
 
+  const writeChain = (chain: string[] | undefined): void => {
+    if (chainWritten || !chain?.length) return;
+    output.writeChain(chain);
+    chainWritten = true;
+  };
+
+  /** The record of a final result (its certificate written), or undefined for one to send again. */
+  const settleItem = (entry: BatchEntry, result: BatchItemResult | undefined): ResultRecord | undefined => {
+    if (!result || result.status === 'failed') return undefined;
+    if ((result.status === 'issued' || result.status === 'existing') && result.certificate?.certificate) {
+      output.writeCertificate(entry.item.meterId, result.certificate.certificate);
+      return record(entry, result, result.status);
+    }
+    return record(entry, result, 'refused');
+  };
+
   /** Writes what is final in one answer; returns the entries answered `failed`, to send again. */
   const settle = (sent: BatchEntry[], answer: BatchAnswer): BatchEntry[] => {
-    if (!chainWritten && answer.chain?.length) {
-      output.writeChain(answer.chain);
-      chainWritten = true;
-    }
+    writeChain(answer.chain);
     const byIndex = new Map(answer.items.map((item) => [item.index, item]));
     const records: ResultRecord[] = [];
     const again: BatchEntry[] = [];
     sent.forEach((entry, index) => {
-      const result = byIndex.get(index);
-      if (!result || result.status === 'failed') return void again.push(entry);
-      if ((result.status === 'issued' || result.status === 'existing') && result.certificate?.certificate) {
-        output.writeCertificate(entry.item.meterId, result.certificate.certificate);
-        records.push(record(entry, result, result.status));
-      } else {
-        records.push(record(entry, result, 'refused'));
-      }
+      const settled = settleItem(entry, byIndex.get(index));
+      if (settled) records.push(settled);
+      else again.push(entry);
     });
     output.appendResults(records);
     progress.advance(records.length);
     return again;
+  };
+
+  /**
+   * The pending meters as one stream, each result written as its line arrives. Meters answered `failed`, and
+   * those a cut stream left unanswered, are streamed again (at most `retries` more rounds).
+   */
+  const sendStream = async (entries: BatchEntry[]): Promise<void> => {
+    const registerStream = io.client.registerStream!.bind(io.client);
+    let unanswered = entries;
+    for (let round = 0; unanswered.length > 0; round++) {
+      const sent = unanswered;
+      const answered = new Map<BatchEntry, BatchItemResult>();
+      let cut: Error | undefined;
+      try {
+        const end = await registerStream(sent.map((entry) => entry.item), (result) => {
+          const entry = sent[result.index];
+          if (!entry || answered.has(entry)) return;
+          answered.set(entry, result);
+          const settled = settleItem(entry, result);
+          if (!settled) return;
+          output.appendResults([settled]);
+          progress.advance(1);
+        });
+        writeChain(end.chain);
+      } catch (error) {
+        if (!(error instanceof TransientError) || round >= options.retries) throw error;
+        cut = error;
+      }
+      unanswered = sent.filter((entry) => answered.get(entry)?.status === 'failed' || !answered.has(entry));
+      if (unanswered.length === 0) return;
+      if (round >= options.retries) {
+        output.appendResults(unanswered.map((entry) => record(entry, answered.get(entry), 'failed')));
+        progress.advance(unanswered.length);
+        return;
+      }
+      const delay = Math.min(30_000, (options.backoffMs ?? 500) * 2 ** round);
+      io.report(`${cut ? `stream cut (${cut.message})` : 'meters not stored'}: streaming the ${unanswered.length} unanswered meters again in ${(delay / 1000).toFixed(1)} s`);
+      await sleep(delay);
+    }
   };
 
   const sendChunk = async (entries: BatchEntry[]): Promise<void> => {
@@ -107,7 +158,11 @@ export async function registerMeters(options: RegisterMetersOptions, io: Registe
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  if (options.stream) {
+    await sendStream(pending).catch((error: unknown) => void (summary.aborted ??= (error as Error).message));
+  } else {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  }
   progress.finish();
   return summary;
 }

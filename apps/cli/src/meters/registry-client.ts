@@ -1,11 +1,13 @@
 /**
- * The HTTP client of the production line: POST /v1/meters/batch over HTTPS with a client certificate (mutual TLS),
+ * The HTTP client of the production line: POST /v1/meters/batch (or /v1/meters/stream) over HTTPS with a client certificate (mutual TLS),
  * or a bearer token, or plain HTTP for development. One keep-alive agent, so each connection does its TLS handshake
  * once. Network errors, timeouts, 429 and 5xx are retried with exponential backoff: the API is idempotent (a meter
  * certified with the same key answers `existing`), so sending a chunk again after a lost answer is safe.
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVER_TLS_GROUPS } from '@smpki/platform';
@@ -34,6 +36,12 @@ export interface BatchAnswer {
   failed: number;
   chain: string[];
   items: BatchItemResult[];
+}
+
+/** The last line of a stream's answer: the counts and the chain of its certificates. */
+export interface StreamEnd {
+  summary: { issued: number; existing: number; refused: number; failed: number };
+  chain: string[];
 }
 
 export interface RegistryClientOptions {
@@ -80,10 +88,12 @@ function summarizeProblem(body: string): string {
 
 export class RegistryClient {
   private readonly endpoint: URL;
+  private readonly streamEndpoint: URL;
   private readonly agent: HttpAgent;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.endpoint = new URL('/v1/meters/batch', options.url);
+    this.streamEndpoint = new URL('/v1/meters/stream', options.url);
     this.agent = this.endpoint.protocol === 'https:' ? new HttpsAgent(tlsAgentOptions(options)) : new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets });
     if (this.endpoint.protocol !== 'https:' && (options.certFile || options.keyFile)) {
       throw new Error('--cert/--key need an https:// URL');
@@ -104,6 +114,28 @@ export class RegistryClient {
         await sleep(delay);
       }
     }
+  }
+
+  /**
+   * Sends `items` as one NDJSON stream and hands each result line to `onResult` as it arrives (its `index` is the
+   * item's position in `items`). No retry here: the caller knows which items were answered and streams the rest
+   * again. Throws {@link RequestRefusedError} for a refused stream, {@link TransientError} when it is cut before its
+   * summary line.
+   */
+  registerStream(items: readonly MeterItem[], onResult: (result: BatchItemResult) => void): Promise<StreamEnd> {
+    const send = this.streamEndpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', accept: 'application/x-ndjson' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    return new Promise((resolve, reject) => {
+      const request = send(this.streamEndpoint, { method: 'POST', agent: this.agent, headers }, (response) => {
+        if (response.statusCode !== 200) return void readBody(response).then((text) => reject(refusalOf(response.statusCode ?? 0, text)), reject);
+        readResultLines(response, onResult).then(resolve, (error: Error) => reject(error instanceof TransientError ? error : new TransientError(`reading the answer: ${error.message}`)));
+      });
+      // An idle timeout: a stream may run for long, but not silently.
+      request.setTimeout(this.options.timeoutMs, () => request.destroy(new Error(`nothing sent or received for ${this.options.timeoutMs / 1000} s`)));
+      request.on('error', (error: NodeJS.ErrnoException) => reject(networkError(error)));
+      writeLines(request, items).catch((error: Error) => request.destroy(error));
+    });
   }
 
   close(): void {
@@ -150,6 +182,38 @@ function networkError(error: NodeJS.ErrnoException): Error {
   const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(error.code ?? '');
   const message = `${error.code ? `${error.code}: ` : ''}${error.message}`;
   return tlsProblem ? new Error(`TLS: ${message}`) : new TransientError(message);
+}
+
+/** One item per line, waiting for the socket to drain: the upload goes as fast as the server reads it. */
+async function writeLines(request: ClientRequest, items: readonly MeterItem[]): Promise<void> {
+  for (const item of items) {
+    if (request.destroyed) return;
+    if (!request.write(`${JSON.stringify(item)}\n`)) await Promise.race([once(request, 'drain'), once(request, 'close')]);
+  }
+  request.end();
+}
+
+/** Result lines to `onResult` as they arrive; resolves with the summary line, which must come last. */
+async function readResultLines(response: IncomingMessage, onResult: (result: BatchItemResult) => void): Promise<StreamEnd> {
+  let end: StreamEnd | undefined;
+  for await (const line of createInterface({ input: response, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    let parsed: BatchItemResult | StreamEnd;
+    try {
+      parsed = JSON.parse(line) as BatchItemResult | StreamEnd;
+    } catch {
+      throw new TransientError('a result line that is not JSON');
+    }
+    if ('summary' in parsed) end = parsed;
+    else onResult(parsed);
+  }
+  if (!end) throw new TransientError('the stream ended before its summary line');
+  return end;
+}
+
+/** A non-200 answer to a stream: transient (429, 5xx) or final. */
+function refusalOf(status: number, text: string): Error {
+  return status === 429 || status >= 500 ? new TransientError(`HTTP ${status}: ${summarizeProblem(text)}`) : new RequestRefusedError(status, text);
 }
 
 function readBody(response: IncomingMessage): Promise<string> {

@@ -6,6 +6,7 @@ import { ManufacturerService, MeterQueryService, MeterRegistrationService, Meter
 import type { DataSource } from 'typeorm';
 import { ManufacturerCallers } from './manufacturer-callers';
 import { ManufacturersController } from './manufacturers.controller';
+import { MeterStreamRegistration } from './meter-stream-registration';
 import { MetersController } from './meters.controller';
 
 /** After a revocation on a CA configured with crlOnRevocation: a new CRL, logged rather than failing the answer. */
@@ -27,6 +28,7 @@ export class ManufacturingModule {
       controllers: [ManufacturersController, MetersController],
       providers: [
         ManufacturerCallers,
+        MeterStreamRegistration,
         {
           provide: ManufacturerService,
           inject: [DATA_SOURCE, CertificateIssuer, AUDIT_TRAIL],

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CaRegistry } from '@smpki/ca';
 import { Command, CurrentPrincipal, type Principal } from '@smpki/auth';
 import { DEFAULT_METER_CERTIFICATE_OPTIONS, MeterQueryService, MeterRegistrationService, MeterRetirementService, type MeterItemResult } from '@smpki/registry';
@@ -9,6 +10,8 @@ import { meterBatchView, meterRecordView, meterView, singleItemView, type MeterB
 import { MeterBatchDto } from './meter-batch.dto';
 import { MeterItemDto } from './meter-item.dto';
 import { MeterReplacementDto } from './meter-replacement.dto';
+import { MeterStreamRegistration } from './meter-stream-registration';
+import { ClientGoneError, NDJSON_CONTENT_TYPE, NdjsonAnswer, requireNdjson } from './ndjson-answer';
 
 /** What of the response a handler sets: 201 for a new certificate, 200 for the stored one. */
 interface StatusResponse {
@@ -25,6 +28,7 @@ export class MetersController {
     private readonly query: MeterQueryService,
     private readonly callers: ManufacturerCallers,
     private readonly registry: CaRegistry,
+    private readonly streams: MeterStreamRegistration,
   ) {}
 
   @Post('batch')
@@ -35,6 +39,27 @@ export class MetersController {
   async registerBatch(@Body() body: MeterBatchDto, @CurrentPrincipal() principal: Principal): Promise<MeterBatchView> {
     const results = await this.registration.registerBatch(await this.callers.caller(principal), body.items);
     return meterBatchView(results, this.registry.get(DEFAULT_METER_CERTIFICATE_OPTIONS.ca).chainPem());
+  }
+
+  @Post('stream')
+  @Command('registry.meter.register')
+  @ApiConsumes(NDJSON_CONTENT_TYPE)
+  @ApiProduces(NDJSON_CONTENT_TYPE)
+  @ApiOperation({ summary: 'Register a stream of meters: one batch item per NDJSON line in, one result line per item out (in order, per chunk), then a summary line; idempotent' })
+  @ApiOkResponse({ description: 'NDJSON: `{index, meterId, status, certificate|problem}` per input line, then `{summary: {issued, existing, refused, failed}, chain}`' })
+  async registerStream(@Req() request: IncomingMessage, @Res() response: ServerResponse, @CurrentPrincipal() principal: Principal): Promise<void> {
+    requireNdjson(request.headers['content-type']);
+    const caller = await this.callers.caller(principal);
+    const answer = new NdjsonAnswer(response);
+    try {
+      await this.streams.run(caller, request, answer);
+      answer.end();
+    } catch (error) {
+      // Before the first line the platform answers with a problem; after it only the missing summary can tell.
+      if (!answer.started) throw error;
+      if (!(error instanceof ClientGoneError) && !request.destroyed) new Logger(MetersController.name).error(`meter stream ended early: ${(error as Error).message}`);
+      answer.abort();
+    }
   }
 
   @Post()
