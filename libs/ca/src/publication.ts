@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CrlReason } from '@smpki/crypto';
+import { databaseDialect } from '@smpki/persistence';
 import { CaCertificate, PublicationOutbox } from './entities';
 
 export type PublicationRef = { kind: 'certificate'; serial: string } | { kind: 'crl'; crlNumber: number };
@@ -22,8 +23,21 @@ export function publicationRow(caName: string, ref: PublicationRef, now: Date = 
   });
 }
 
+/** The PostgreSQL channel the publisher LISTENs on (libs/ca/src/publication/publication-listener.ts). */
+export const PUBLICATION_CHANNEL = 'smpki_publication';
+
+/**
+ * Wakes the publishers of every replica once the caller's transaction commits: PostgreSQL delivers a NOTIFY
+ * only at commit (never for a rollback) and folds repeats within one transaction into one. On SQLite, nothing:
+ * there the one publisher process polls at a short interval instead (see outbox-publisher.ts).
+ */
+export async function notifyPublication(manager: EntityManager): Promise<void> {
+  if (databaseDialect(manager) === 'postgres') await manager.query(`NOTIFY ${PUBLICATION_CHANNEL}`);
+}
+
 export async function enqueuePublication(manager: EntityManager, caName: string, ref: PublicationRef, now?: Date): Promise<void> {
   await manager.insert(PublicationOutbox, publicationRow(caName, ref, now));
+  await notifyPublication(manager);
 }
 
 export interface RevocationChange {

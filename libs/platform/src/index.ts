@@ -34,6 +34,10 @@ export { ReadinessService, type ReadinessReport, type CheckResult } from './heal
 export { ServiceLifecycle } from './health/service-lifecycle';
 export { databaseReadinessCheck, keyManagerReadinessCheck } from './health/standard-readiness-checks';
 
+// Metrics
+export { MetricsRegistry, type MetricDefinition, type MetricType } from './metrics/metrics-registry';
+export { MetricsController, METRICS_PATH, PROMETHEUS_CONTENT_TYPE } from './metrics/metrics.controller';
+
 // HTTP
 export { PUBLIC_ROUTE, PublicRoute } from './http/public-route.decorator';
 

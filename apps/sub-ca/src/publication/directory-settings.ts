@@ -3,14 +3,25 @@
  * Unset: the outbox only fills (its lag stays visible in `GET /v1/publication/status`).
  */
 import { ConfigurationError, type Environment } from '@smpki/platform';
+import { loadExternalLdapSettings, type ExternalLdapSettings } from './external-ldap-settings';
 
 export const DIRECTORY_URL_VARIABLE = 'SMPKI_DIRECTORY_URL';
 
+/** The publication targets: the platform directory, an external LDAP server (SMPKI_EXTERNAL_LDAP_*), or both. */
 export interface DirectorySettings {
-  url: string;
+  url?: string;
+  externalLdap?: ExternalLdapSettings;
 }
 
+/** Undefined when no target is configured. */
 export function loadDirectorySettings(env: Environment): DirectorySettings | undefined {
+  const url = loadDirectoryUrl(env);
+  const externalLdap = loadExternalLdapSettings(env);
+  if (url === undefined && externalLdap === undefined) return undefined;
+  return { ...(url !== undefined ? { url } : {}), ...(externalLdap ? { externalLdap } : {}) };
+}
+
+function loadDirectoryUrl(env: Environment): string | undefined {
   const value = env[DIRECTORY_URL_VARIABLE]?.trim();
   if (!value) return undefined;
   let url: URL;
@@ -24,5 +35,5 @@ export function loadDirectorySettings(env: Environment): DirectorySettings | und
   }
   // Credentials in the URL would end up in logs; the publisher authenticates with its own bearer token.
   if (url.username || url.password) throw new ConfigurationError(DIRECTORY_URL_VARIABLE, 'must not contain credentials');
-  return { url: url.toString() };
+  return url.toString();
 }

@@ -4,23 +4,47 @@
  * acknowledged it; while the directory fails, the same chunk is retried with exponential backoff and jitter, so
  * nothing is lost and rows are delivered in order.
  */
+import { databaseDialect } from '@smpki/persistence';
 import type { DataSource } from 'typeorm';
 import { CaAuthority } from '../entities';
 import type { DirectoryClient } from './directory-client';
 import { caEntry } from './directory-entries';
 import { MAX_DIRECTORY_BATCH } from './directory-entry';
 import { publishOldestChunk } from './outbox-claim';
+import { PublicationListener } from './publication-listener';
 import { outboxLag, type PublicationStatus } from './publication-status';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffOptions } from './retry-delay';
 
 export interface OutboxPublisherOptions {
   /** Rows per request (default 100, at most the ingest limit of 1,000). */
   chunkSize?: number;
-  /** Wait between polls once the outbox is empty (default 1 s). */
+  /**
+   * Wait between polls once the outbox is empty (default 1 s). On PostgreSQL a commit that enqueued wakes the
+   * publisher at once (NOTIFY, see PublicationListener), so this is only the fallback; on SQLite the wait is at
+   * most SQLITE_IDLE_POLL_MS.
+   */
   idlePollMs?: number;
+  /** PostgreSQL: LISTEN for enqueued rows (default true). */
+  listen?: boolean;
   backoff?: BackoffOptions;
   /** Told about every failed attempt (the publisher keeps retrying). */
   onError?: (error: Error, failures: number) => void;
+  /** Told when the LISTEN connection is lost (it reconnects; polling goes on meanwhile). */
+  onListenError?: (error: Error) => void;
+}
+
+/**
+ * SQLite has one service process per database file and no NOTIFY. Rows reach the outbox by several paths (the
+ * group-commit batcher inserts them with plain SQL), so an in-process signal would need a hook after every one of
+ * those commits; instead the publisher polls often: the pending query reads the (published_at, created_at) index
+ * of a local file, microseconds, so a 200 ms poll costs nothing measurable and bounds the idle lag.
+ */
+export const SQLITE_IDLE_POLL_MS = 200;
+
+/** Totals since the publisher was created (the metrics of docs/DIRECTORY.md). */
+export interface PublisherTotals {
+  publishedRows: number;
+  failures: number;
 }
 
 export class OutboxPublisher {
@@ -33,6 +57,9 @@ export class OutboxPublisher {
   private failures = 0;
   private lastError: string | undefined;
   private wakeSleeper: (() => void) | undefined;
+  private listener: PublicationListener | undefined;
+  private wakeRequested = false;
+  private readonly counted: PublisherTotals = { publishedRows: 0, failures: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,7 +67,8 @@ export class OutboxPublisher {
     private readonly options: OutboxPublisherOptions = {},
   ) {
     this.chunkSize = Math.min(Math.max(options.chunkSize ?? 100, 1), MAX_DIRECTORY_BATCH);
-    this.idlePollMs = options.idlePollMs ?? 1000;
+    const idlePollMs = options.idlePollMs ?? 1000;
+    this.idlePollMs = databaseDialect(dataSource) !== 'postgres' ? Math.min(idlePollMs, SQLITE_IDLE_POLL_MS) : idlePollMs;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
@@ -48,6 +76,10 @@ export class OutboxPublisher {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    if (databaseDialect(this.dataSource) === 'postgres' && this.options.listen !== false) {
+      this.listener = new PublicationListener(this.dataSource, () => this.rowEnqueued(), (error) => this.options.onListenError?.(error));
+      this.listener.start();
+    }
     this.running = this.loop();
   }
 
@@ -55,13 +87,22 @@ export class OutboxPublisher {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeSleeper?.();
+    await this.listener?.stop();
+    this.listener = undefined;
     await this.running;
     this.running = undefined;
   }
 
   /** Ends the current wait: something was just enqueued, or the directory is known to be back. */
   wake(): void {
-    this.wakeSleeper?.();
+    // A wake during an attempt must not be lost: the attempt may have read the outbox before the row committed.
+    if (this.wakeSleeper) this.wakeSleeper();
+    else this.wakeRequested = true;
+  }
+
+  /** A new row: ends an idle wait, but not a backoff (a failing target is not retried at the rate rows arrive). */
+  private rowEnqueued(): void {
+    if (this.failures === 0) this.wake();
   }
 
   /** Publishes every CA's own certificate (kind `ca`), so its CRLs and end entities have a parent entry. */
@@ -74,7 +115,9 @@ export class OutboxPublisher {
   /** One attempt: the CA entries if still due, then one chunk. Resolves to the rows published; throws on failure. */
   async publishOnce(): Promise<number> {
     if (!this.authoritiesPublished) await this.publishAuthorities();
-    return publishOldestChunk(this.dataSource, this.client, this.chunkSize);
+    const published = await publishOldestChunk(this.dataSource, this.client, this.chunkSize);
+    this.counted.publishedRows += published;
+    return published;
   }
 
   /** Publishes until the outbox is empty (tests, tools); throws on the first failure. */
@@ -82,6 +125,16 @@ export class OutboxPublisher {
     let total = 0;
     for (let published = await this.publishOnce(); published > 0; published = await this.publishOnce()) total += published;
     return total;
+  }
+
+  /** Rows published and attempts failed since creation (counters: they only grow). */
+  totals(): PublisherTotals {
+    return { ...this.counted };
+  }
+
+  /** True while the PostgreSQL LISTEN connection is in place. */
+  get listening(): boolean {
+    return this.listener?.listening ?? false;
   }
 
   /** Pending rows, the age of the oldest, and the last error while failing. */
@@ -108,6 +161,7 @@ export class OutboxPublisher {
       return published;
     } catch (error) {
       this.failures += 1;
+      this.counted.failures += 1;
       this.lastError = (error as Error).message;
       this.options.onError?.(error as Error, this.failures);
       return undefined;
@@ -116,6 +170,10 @@ export class OutboxPublisher {
 
   private sleep(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
+    if (this.wakeRequested && this.failures === 0) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const self = this;

@@ -3,6 +3,7 @@ import type { ServiceConfig } from '../config/service-config';
 import { HEALTH_PATHS } from '../health/health.controller';
 import { ServiceLifecycle } from '../health/service-lifecycle';
 import { JsonLogger } from '../logging/json-logger';
+import { METRICS_PATH } from '../metrics/metrics.controller';
 import { requestTrackingMiddleware, type RawMiddleware } from '../logging/request-tracking.middleware';
 import { setupOpenApi, type OpenApiOptions } from '../openapi/setup-open-api';
 
@@ -33,7 +34,7 @@ export function configureServiceApp(app: INestApplication, config: ServiceConfig
   (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
   // Registered before Nest's own JSON parser, which then sees one applied and adds none.
   (app as INestApplication & { useBodyParser(type: string, options: object): void }).useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb' });
-  app.use(requestTrackingMiddleware({ logger, quietPaths: HEALTH_PATHS, isDraining: () => lifecycle.draining }));
+  app.use(requestTrackingMiddleware({ logger, quietPaths: [...HEALTH_PATHS, METRICS_PATH], isDraining: () => lifecycle.draining }));
   app.use(hardeningHeaders);
   setupOpenApi(app, config.service, options);
 }
