@@ -47,4 +47,7 @@ function wakeSuite(openDatabase: TestDatabaseFactory, enqueue: (fixture: Publica
 
 describe('publisher wake-up on SQLite (short poll)', wakeSuite(sqliteTestDatabase, async (fixture) => void (await fixture.issueUserCertificate('wake-sqlite'))));
 
-describePostgres('publisher wake-up on PostgreSQL (NOTIFY at commit, LISTEN in the publisher)', wakeSuite(postgresTestDatabase, (fixture) => fixture.signCrl()));
+describePostgres('publisher wake-up on PostgreSQL after a CRL (NOTIFY at commit, LISTEN in the publisher)', wakeSuite(postgresTestDatabase, (fixture) => fixture.signCrl()));
+
+// Issuance stores its outbox rows through the group-commit batcher, not enqueuePublication: it must notify as well.
+describePostgres('publisher wake-up on PostgreSQL after an issuance', wakeSuite(postgresTestDatabase, async (fixture) => void (await fixture.issueUserCertificate('wake-postgres'))));

@@ -31,7 +31,7 @@ describe('OpenAPI', () => {
     const document = res.body;
     expect(document.openapi).toMatch(/^3\./);
     expect(document.info).toMatchObject({ title: 'smpki-skm', version: '0.1.0' });
-    expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/info', '/v1/renewals']);
+    expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/v1/info', '/v1/renewals']);
     expect(document.paths['/v1/renewals'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/RenewRequest');
     expect(document.paths['/v1/info'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/ServiceInfo');
     for (const item of Object.values(document.paths) as Array<Record<string, { responses: Record<string, unknown> }>>) {

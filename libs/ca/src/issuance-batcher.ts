@@ -8,7 +8,8 @@ import type { AuditEventInput, AuditTrail } from '@smpki/audit';
 import { insertRows, runInTransaction } from '@smpki/persistence';
 import { AsyncResource } from 'node:async_hooks';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { CaCertificate } from './entities';
+import { CaCertificate, PublicationOutbox } from './entities';
+import { notifyPublication } from './publication';
 
 /** Rows of another table stored with the certificates (a meter row, publication outbox rows). */
 export interface RelatedRows<T extends ObjectLiteral = ObjectLiteral> {
@@ -114,8 +115,11 @@ export class IssuanceBatcher {
     const events = issuances.flatMap((issuance) => issuance.events);
     return runInTransaction(this.dataSource, async (manager) => {
       await insertRows(manager, CaCertificate, rows);
-      for (const group of relatedByEntity(issuances)) await insertRows(manager, group.entity, group.rows);
+      const related = relatedByEntity(issuances);
+      for (const group of related) await insertRows(manager, group.entity, group.rows);
       for (const issuance of issuances) await issuance.within?.(manager);
+      // Outbox rows written here bypass enqueuePublication: wake the publishers (delivered at commit) ourselves.
+      if (related.some((group) => group.entity === PublicationOutbox)) await notifyPublication(manager);
       await this.audit.appendMany(events, manager);
     });
   }
