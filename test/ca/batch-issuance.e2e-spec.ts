@@ -97,4 +97,8 @@ describe('POST /v1/cas/{ca}/certificates/batch', () => {
     expect(answer.status).toBe(413);
     expect(answer.headers['content-type']).toContain('application/problem+json');
   });
+
+  it('gives a request body up to an hour (a streamed registration is one body), not Node\'s 300 s', () => {
+    expect((service.app.getHttpServer() as { requestTimeout: number }).requestTimeout).toBe(3_600_000);
+  });
 });

@@ -9,9 +9,10 @@ import { ManufacturingModule } from './manufacturing/manufacturing.module';
 
 /**
  * Options of the sub-CA application (main.ts and the tests use the same): batch issuance carries up to
- * MAX_BATCH_ITEMS requests of a few hundred bytes of base64 each.
+ * MAX_BATCH_ITEMS requests of a few hundred bytes of base64 each; a streamed registration (POST /v1/meters/stream)
+ * is one request body for the whole production batch, so it may take up to an hour instead of Node's 300 s.
  */
-export const SUB_CA_APP_OPTIONS = { jsonBodyLimit: '8mb' } as const;
+export const SUB_CA_APP_OPTIONS = { jsonBodyLimit: '8mb', requestTimeoutMs: 3_600_000 } as const;
 
 /**
  * Root module of the smpki-sub-ca service: the platform, the CA instances listed in SMPKI_CA_CONFIG, and the

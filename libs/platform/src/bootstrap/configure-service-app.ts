@@ -13,6 +13,11 @@ export type ServiceAppOptions = OpenApiOptions & {
    * (the sub-CA's batch issuance); a larger body is refused with 413 before it is parsed.
    */
   jsonBodyLimit?: string;
+  /**
+   * Longest time to receive one whole request (Node's `server.requestTimeout`, default 300 s). Raised only by
+   * services with streamed uploads (the sub-CA's NDJSON meter registration), where the body is the whole stream.
+   */
+  requestTimeoutMs?: number;
 };
 
 /** Headers on every answer: no content sniffing of JSON, no framework advertisement. */
@@ -36,5 +41,6 @@ export function configureServiceApp(app: INestApplication, config: ServiceConfig
   (app as INestApplication & { useBodyParser(type: string, options: object): void }).useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb' });
   app.use(requestTrackingMiddleware({ logger, quietPaths: [...HEALTH_PATHS, METRICS_PATH], isDraining: () => lifecycle.draining }));
   app.use(hardeningHeaders);
+  if (options.requestTimeoutMs !== undefined) (app.getHttpServer() as { requestTimeout: number }).requestTimeout = options.requestTimeoutMs;
   setupOpenApi(app, config.service, options);
 }
