@@ -15,7 +15,7 @@
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { formatConfigurationError, ConfigurationError } from '@smpki/platform';
+import { formatConfigurationError, ConfigurationError, installBrainpoolLegacyCertificateFix } from '@smpki/platform';
 import { CliContext } from './cli-context';
 import { verifyAudit } from './commands/audit-verify.command';
 import { bootstrapCredential } from './commands/auth-bootstrap.command';
@@ -26,6 +26,9 @@ import { lintCertificates, type LintCommandOptions } from './commands/lint.comma
 import { metersRegister, type MetersRegisterOptions } from './commands/meters.command';
 import { rootCaCeremony, rootCaCertify, rootCaCrl, rootCaRevoke, rootCaRollover } from './commands/root-ca.command';
 import { subCaRequest, type SubCaRequestOptions } from './commands/sub-ca.command';
+
+// `meters register` is a TLS client: a sub-CA with a brainpool server certificate would crash Node without it.
+installBrainpoolLegacyCertificateFix();
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
