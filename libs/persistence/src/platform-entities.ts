@@ -12,6 +12,7 @@ import { AUTH_ENTITIES } from '@smpki/auth';
 import { CA_ENTITIES } from '@smpki/ca';
 import { DIRECTORY_ENTITIES } from '@smpki/directory';
 import { REGISTRY_ENTITIES } from '@smpki/registry';
+import { SKM_ENTITIES } from '@smpki/skm';
 
 export const PLATFORM_ENTITIES: readonly Function[] = [
   ...AUDIT_ENTITIES,
@@ -19,4 +20,5 @@ export const PLATFORM_ENTITIES: readonly Function[] = [
   ...CA_ENTITIES,
   ...DIRECTORY_ENTITIES,
   ...REGISTRY_ENTITIES,
+  ...SKM_ENTITIES,
 ];

@@ -1,0 +1,2 @@
+// Entities first: libs/persistence imports this index for PLATFORM_ENTITIES (see platform-entities.ts).
+export * from './entities';
