@@ -3,13 +3,8 @@
  * connection is answered or closed, and a well-formed search still works afterwards. Seeded, so a failure repeats.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DirectoryLdapServer, DirectoryStore } from '@smpki/directory';
-import { openDatabase } from '@smpki/persistence';
-import type { DataSource } from 'typeorm';
+import { startLdapServerFixture, type LdapServerFixture } from './support/ldap-server-fixture';
 
 const CONNECTIONS = 200;
 const MESSAGES_PER_CONNECTION = 50;
@@ -71,24 +66,15 @@ function ldapsearch(port: number): Promise<number | null> {
 }
 
 describe('LDAP server under malformed input', () => {
-  let dir: string;
-  let dataSource: DataSource;
-  let server: DirectoryLdapServer;
+  let fixture: LdapServerFixture;
   let port: number;
-  const errors: Error[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'smpki-ldap-fuzz-'));
-    dataSource = await openDatabase({ type: 'better-sqlite3', path: join(dir, 'smpki.sqlite') });
-    server = new DirectoryLdapServer(new DirectoryStore(dataSource), { port: 0, host: '127.0.0.1', onError: (error) => errors.push(error) });
-    port = await server.listen();
+    fixture = await startLdapServerFixture();
+    port = fixture.port;
   });
 
-  afterAll(async () => {
-    await server?.close();
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it(`survives ${CONNECTIONS * MESSAGES_PER_CONNECTION} malformed messages and still answers a search`, async () => {
     const next = random(0x5eed);
