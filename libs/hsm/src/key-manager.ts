@@ -57,6 +57,18 @@ export interface WrappedKey {
 /** A key as an operation input: a token object by URI, or a wrapped working key. */
 export type KeyInput = string | WrappedKey;
 
+/**
+ * An AAD that contains the value of a secret key: `prefix || value(key) || suffix` (DLMS/COSEM suite 0:
+ * SC || AK for authenticated encryption, SC || AK || plaintext for authentication only). PKCS#11 has no way to feed
+ * a key object into the AAD, so the backend reads the key's value inside its worker, only for the one operation,
+ * and wipes it: it never reaches the caller, a log or a message.
+ */
+export interface KeyedAad {
+  prefix: Uint8Array;
+  key: KeyInput;
+  suffix?: Uint8Array;
+}
+
 export interface KeyInfo {
   uri: string;
   label: string;
@@ -93,6 +105,11 @@ export interface KeyManager {
 
   // --- AES keys ------------------------------------------------------------------------------------------------
   createAesKey(uri: string, options: CreateAesKeyOptions): Promise<KeyInfo>;
+  /**
+   * Creates a token AES key with a known value (C_CreateObject; CKA_SENSITIVE, CKA_EXTRACTABLE = wrappable), e.g. a
+   * transport key entered from key components. `value` must have bits/8 bytes. Fails if the URI exists.
+   */
+  importAesKey(uri: string, value: Uint8Array, options: CreateAesKeyOptions): Promise<KeyInfo>;
   /** Generates a fresh AES working key inside the token and returns it only wrapped under `wrappingKeyUri`. */
   generateWrappedAesKey(wrappingKeyUri: string, bits: AesKeyBits): Promise<WrappedKey>;
   /** RFC 3394 (CKM_AES_KEY_WRAP) of a token key under another token key. */
@@ -101,10 +118,25 @@ export interface KeyManager {
   unwrapKey(wrapped: WrappedKey, targetUri: string, options: CreateAesKeyOptions): Promise<KeyInfo>;
   /** Moves a wrapped key from one wrapping key to another without it ever being in clear outside the token. */
   rewrapKey(wrapped: WrappedKey, newWrappingKeyUri: string): Promise<WrappedKey>;
+  /**
+   * RFC 3394 of `key` under `kek`, either of which may be a wrapped working key (DLMS global_key_transfer: the new
+   * key under the meter's KEK, both stored wrapped under the tenant master). `key` must be wrappable.
+   */
+  wrapKeyUnder(kek: KeyInput, key: KeyInput): Promise<Buffer>;
+  /**
+   * AES-CMAC(base, block) of single complete 16-byte blocks, each as a new AES-128 working key that stays in the
+   * token and is returned wrapped under `wrappingKeyUri` (OMS mode 7 / BSI TR-03116-3 session keys Kenc, Kmac).
+   * The derived keys permit encrypt, decrypt, sign and verify. See the PKCS#11 backend for how it is computed.
+   */
+  deriveAesKeysByCmac(base: KeyInput, blocks: Uint8Array[], wrappingKeyUri: string): Promise<WrappedKey[]>;
   aesCmac(key: KeyInput, data: Uint8Array): Promise<Buffer>;
   aesGcmEncrypt(key: KeyInput, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagBytes?: number): Promise<GcmResult>;
   /** Throws HsmError code 'integrity' when the tag does not verify. */
   aesGcmDecrypt(key: KeyInput, iv: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer>;
+  /** AES-GCM whose AAD contains a secret key's value (see {@link KeyedAad}). */
+  aesGcmEncryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, plaintext: Uint8Array, tagBytes?: number): Promise<GcmResult>;
+  /** Throws HsmError code 'integrity' when the tag does not verify. */
+  aesGcmDecryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer>;
   aesCbcEncrypt(key: KeyInput, iv: Uint8Array, plaintext: Uint8Array): Promise<Buffer>;
   aesCbcDecrypt(key: KeyInput, iv: Uint8Array, ciphertext: Uint8Array): Promise<Buffer>;
   /** Encrypts one 16-byte block with AES-ECB (key derivation schemes such as DLMS/OMS need it). */

@@ -7,6 +7,7 @@ import type {
   GcmResult,
   HashAlgorithm,
   KeyInfo,
+  KeyedAad,
   KeyInput,
   KeyManager,
   KeyManagerHealth,
@@ -32,6 +33,27 @@ export class AuditedKeyManager implements KeyManager {
   createAesKey(uri: string, options: CreateAesKeyOptions): Promise<KeyInfo> {
     const details = { kind: 'aes', bits: options.bits, usages: options.usages, wrappable: options.wrappable ?? false };
     return this.recorded('hsm.key.create', uri, details, () => this.keys.createAesKey(uri, options));
+  }
+
+  importAesKey(uri: string, value: Uint8Array, options: CreateAesKeyOptions): Promise<KeyInfo> {
+    const details = { kind: 'aes', bits: options.bits, usages: options.usages, wrappable: options.wrappable ?? false, source: 'value' };
+    return this.recorded('hsm.key.import', uri, details, () => this.keys.importAesKey(uri, value, options));
+  }
+
+  wrapKeyUnder(kek: KeyInput, key: KeyInput): Promise<Buffer> {
+    return this.keys.wrapKeyUnder(kek, key);
+  }
+
+  deriveAesKeysByCmac(base: KeyInput, blocks: Uint8Array[], wrappingKeyUri: string): Promise<WrappedKey[]> {
+    return this.keys.deriveAesKeysByCmac(base, blocks, wrappingKeyUri);
+  }
+
+  aesGcmEncryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, plaintext: Uint8Array, tagBytes?: number): Promise<GcmResult> {
+    return this.keys.aesGcmEncryptWithKeyedAad(key, iv, aad, plaintext, tagBytes);
+  }
+
+  aesGcmDecryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer> {
+    return this.keys.aesGcmDecryptWithKeyedAad(key, iv, aad, ciphertext, tag);
   }
 
   unwrapKey(wrapped: WrappedKey, targetUri: string, options: CreateAesKeyOptions): Promise<KeyInfo> {

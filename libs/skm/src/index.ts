@@ -1,2 +1,3 @@
 // Entities first: libs/persistence imports this index for PLATFORM_ENTITIES (see platform-entities.ts).
 export * from './entities';
+export * from './protocol';

@@ -50,8 +50,16 @@ export function checkCbc(iv: Uint8Array, data: Uint8Array): void {
   if (data.length === 0 || data.length % 16 !== 0) invalid(`AES-CBC (no padding) needs a non-empty multiple of 16 bytes, got ${data.length}`);
 }
 
-export function checkBlock(block: Uint8Array): void {
-  if (block.length !== 16) invalid(`AES-ECB encrypts one 16-byte block, got ${block.length} bytes`);
+export function checkBlock<T extends Uint8Array>(block: T, what = 'AES-ECB encrypts one'): T {
+  if (!(block instanceof Uint8Array) || block.length !== 16) invalid(`${what} 16-byte block, got ${block?.length} bytes`);
+  return block;
+}
+
+/** The clear value of an AES key being imported: exactly bits/8 bytes (the value itself never goes in a message). */
+export function checkKeyValue(value: Uint8Array, bits: AesKeyBits): void {
+  if (!(value instanceof Uint8Array) || value.length !== bits / 8) {
+    invalid(`an AES-${bits} key value has ${bits / 8} bytes, got ${value instanceof Uint8Array ? value.length : typeof value}`);
+  }
 }
 
 export function checkPeerPoint(point: Uint8Array): void {

@@ -11,6 +11,7 @@ import type {
   GcmResult,
   HashAlgorithm,
   KeyInfo,
+  KeyedAad,
   KeyInput,
   KeyManager,
   KeyManagerHealth,
@@ -30,6 +31,7 @@ import {
   checkCurve,
   checkEcUsages,
   checkGcm,
+  checkKeyValue,
   checkPeerPoint,
   checkWrappedLength,
 } from './input-checks';
@@ -37,7 +39,7 @@ import { DEFAULT_REQUIRED_MECHANISMS, mechanismCode, mechanismName } from './mec
 import { Pkcs11Signer, toBuffer } from './pkcs11-signer';
 import { verifyEcdsa } from './software-verify';
 import { WorkerPool, type HsmPoolStats } from './worker-pool';
-import { AES_MODE_NAMES, type AesMode, type KeyInputRef, type KeyRef, type ProbeResult, type WorkerCall } from './worker-protocol';
+import { AES_MODE_NAMES, type AesMode, type KeyedAadRef, type KeyInputRef, type KeyRef, type ProbeResult, type WorkerCall } from './worker-protocol';
 
 /** What open() found out about the module. */
 export interface HsmCapabilities {
@@ -164,6 +166,14 @@ export class Pkcs11KeyManager implements KeyManager {
     return this.call<KeyInfo>({ op: 'createAesKey', key, options: { ...options, wrappable: options.wrappable === true } }, `generating AES key ${uri}`);
   }
 
+  async importAesKey(uri: string, value: Uint8Array, options: CreateAesKeyOptions): Promise<KeyInfo> {
+    const key = this.keyRef(uri);
+    checkAesOptions(options);
+    checkKeyValue(value, options.bits);
+    const call: WorkerCall = { op: 'importAesKey', key, value, options: { ...options, wrappable: options.wrappable === true } };
+    return this.call<KeyInfo>(call, `importing AES key ${uri}`);
+  }
+
   async generateWrappedAesKey(wrappingKeyUri: string, bits: AesKeyBits): Promise<WrappedKey> {
     const wrappingKey = this.keyRef(wrappingKeyUri);
     checkAesBits(bits);
@@ -190,6 +200,25 @@ export class Pkcs11KeyManager implements KeyManager {
     return this.call<WrappedKey>(call, action).then(wrappedFromWorker);
   }
 
+  async wrapKeyUnder(kek: KeyInput, key: KeyInput): Promise<Buffer> {
+    const call: WorkerCall = { op: 'wrapKeyUnder', kek: this.keyInputRef(kek), key: this.keyInputRef(key) };
+    return this.call<Uint8Array>(call, `wrapping ${describeKey(key)} under ${describeKey(kek)}`).then(toBuffer);
+  }
+
+  /**
+   * Computed as AES_K(block xor K1) by C_DeriveKey with CKM_AES_CBC_ENCRYPT_DATA (IV 0), so the derived keys are
+   * token objects from the start; only the CMAC subkey K1 is computed in the worker (see worker/cmac-derivation.ts).
+   */
+  async deriveAesKeysByCmac(base: KeyInput, blocks: Uint8Array[], wrappingKeyUri: string): Promise<WrappedKey[]> {
+    if (!this.capabilities.mechanisms.includes('CKM_AES_CBC_ENCRYPT_DATA')) {
+      throw new HsmError('mechanism-missing', 'the token lacks CKM_AES_CBC_ENCRYPT_DATA, which derives keys by AES-CMAC inside the HSM');
+    }
+    const inputs = blocks.map((block) => checkBlock(block, 'CMAC key derivation takes one'));
+    const call: WorkerCall = { op: 'deriveAesKeysByCmac', base: this.keyInputRef(base), blocks: inputs, wrappingKey: this.keyRef(wrappingKeyUri) };
+    const derived = await this.call<WrappedKey[]>(call, `deriving keys by AES-CMAC from ${describeKey(base)}`);
+    return derived.map(wrappedFromWorker);
+  }
+
   async aesCmac(key: KeyInput, data: Uint8Array): Promise<Buffer> {
     return this.aes('cmac', key, { data });
   }
@@ -203,6 +232,17 @@ export class Pkcs11KeyManager implements KeyManager {
   async aesGcmDecrypt(key: KeyInput, iv: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer> {
     checkGcm(iv, tag.length);
     return this.aes('gcm-decrypt', key, { data: ciphertext, iv, aad, tag });
+  }
+
+  async aesGcmEncryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, plaintext: Uint8Array, tagBytes = 16): Promise<GcmResult> {
+    checkGcm(iv, tagBytes);
+    const result = await this.aes<GcmResult>('gcm-encrypt', key, { data: plaintext, iv, keyedAad: this.keyedAadRef(aad), tagBytes });
+    return { ciphertext: toBuffer(result.ciphertext), tag: toBuffer(result.tag) };
+  }
+
+  async aesGcmDecryptWithKeyedAad(key: KeyInput, iv: Uint8Array, aad: KeyedAad, ciphertext: Uint8Array, tag: Uint8Array): Promise<Buffer> {
+    checkGcm(iv, tag.length);
+    return this.aes('gcm-decrypt', key, { data: ciphertext, iv, keyedAad: this.keyedAadRef(aad), tag });
   }
 
   async aesCbcEncrypt(key: KeyInput, iv: Uint8Array, plaintext: Uint8Array): Promise<Buffer> {
@@ -279,9 +319,13 @@ export class Pkcs11KeyManager implements KeyManager {
     return this.pool.submit<T>(call, action);
   }
 
-  private aes<T = Buffer>(mode: AesMode, key: KeyInput, fields: { data: Uint8Array; iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array; tagBytes?: number }): Promise<T> {
+  private aes<T = Buffer>(
+    mode: AesMode,
+    key: KeyInput,
+    fields: { data: Uint8Array; iv?: Uint8Array; aad?: Uint8Array; keyedAad?: KeyedAadRef; tag?: Uint8Array; tagBytes?: number },
+  ): Promise<T> {
     const keyRef = this.keyInputRef(key);
-    const action = `${AES_MODE_NAMES[mode]} with ${typeof key === 'string' ? key : `a key wrapped under ${key.wrappingKeyUri}`}`;
+    const action = `${AES_MODE_NAMES[mode]} with ${describeKey(key)}`;
     return this.call<T | Uint8Array>({ op: 'aes', mode, key: keyRef, ...fields }, action).then((value) =>
       value instanceof Uint8Array ? (toBuffer(value) as T) : (value as T),
     );
@@ -310,6 +354,18 @@ export class Pkcs11KeyManager implements KeyManager {
   private keyInputRef(key: KeyInput): KeyInputRef {
     return typeof key === 'string' ? { token: this.keyRef(key) } : { wrapped: this.wrappedRef(key) };
   }
+
+  private keyedAadRef(aad: KeyedAad): KeyedAadRef {
+    if (!aad || !(aad.prefix instanceof Uint8Array) || (aad.suffix !== undefined && !(aad.suffix instanceof Uint8Array))) {
+      throw new HsmError('invalid-input', 'a keyed AAD is { prefix: bytes, key: KeyInput, suffix?: bytes }');
+    }
+    return { prefix: aad.prefix, key: this.keyInputRef(aad.key), ...(aad.suffix && { suffix: aad.suffix }) };
+  }
+}
+
+/** A key input in words for messages: its URI, or the key that wraps it (never the blob). */
+function describeKey(key: KeyInput): string {
+  return typeof key === 'string' ? key : `a key wrapped under ${key.wrappingKeyUri}`;
 }
 
 function publicKeyFromWorker(key: EcPublicKey): EcPublicKey {

@@ -35,17 +35,37 @@ export const AES_MODE_NAMES: Record<AesMode, string> = {
   'ecb-encrypt': 'AES-ECB encryption',
 };
 
+/** A KeyedAad as the worker gets it. */
+export interface KeyedAadRef {
+  prefix: Uint8Array;
+  key: KeyInputRef;
+  suffix?: Uint8Array;
+}
+
 export type WorkerCall =
   | { op: 'createEcKeyPair'; key: KeyRef; curve: Curve; usages: Array<'sign' | 'derive'> }
   | { op: 'getPublicKey'; key: KeyRef }
   | { op: 'sign'; key: KeyRef; curve: Curve; format: SignatureFormat; data?: Uint8Array; hash?: HashAlgorithm; digest?: Uint8Array }
   | { op: 'deriveSharedSecret'; key: KeyRef; peerPoint: Uint8Array }
   | { op: 'createAesKey'; key: KeyRef; options: CreateAesKeyOptions }
+  | { op: 'importAesKey'; key: KeyRef; value: Uint8Array; options: CreateAesKeyOptions }
   | { op: 'generateWrappedAesKey'; wrappingKey: KeyRef; bits: AesKeyBits }
   | { op: 'wrapKey'; wrappingKey: KeyRef; key: KeyRef }
   | { op: 'unwrapKey'; wrapped: WrappedKeyRef; target: KeyRef; options: CreateAesKeyOptions }
   | { op: 'rewrapKey'; wrapped: WrappedKeyRef; newWrappingKey: KeyRef }
-  | { op: 'aes'; mode: AesMode; key: KeyInputRef; data: Uint8Array; iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array; tagBytes?: number }
+  | { op: 'wrapKeyUnder'; kek: KeyInputRef; key: KeyInputRef }
+  | { op: 'deriveAesKeysByCmac'; base: KeyInputRef; blocks: Uint8Array[]; wrappingKey: KeyRef }
+  | {
+      op: 'aes';
+      mode: AesMode;
+      key: KeyInputRef;
+      data: Uint8Array;
+      iv?: Uint8Array;
+      aad?: Uint8Array;
+      keyedAad?: KeyedAadRef;
+      tag?: Uint8Array;
+      tagBytes?: number;
+    }
   | { op: 'findKey'; key: KeyRef }
   | { op: 'listKeys'; kind?: KeyInfo['kind'] }
   | { op: 'destroyKey'; key: KeyRef }
@@ -56,7 +76,7 @@ export type WorkerCall =
 export type WorkerOpName = WorkerCall['op'];
 
 /** Operations that change the token: their results are sent back at once, never held back in a batch. */
-export const MUTATING_OPS: ReadonlySet<WorkerOpName> = new Set<WorkerOpName>(['createEcKeyPair', 'createAesKey', 'unwrapKey', 'destroyKey']);
+export const MUTATING_OPS: ReadonlySet<WorkerOpName> = new Set<WorkerOpName>(['createEcKeyPair', 'createAesKey', 'importAesKey', 'unwrapKey', 'destroyKey']);
 
 export interface WorkerRequest {
   id: number;

@@ -1,60 +1,23 @@
 /**
- * AES operations in a worker. A key input is a token key (by URI) or a wrapped working key, which is unwrapped
- * into a sensitive session object for the one operation and destroyed right after, so it is never in clear outside
- * the token.
+ * AES keys and operations in a worker. A key input is a token key (by URI) or a wrapped working key, which is
+ * unwrapped into a sensitive session object for the one operation and destroyed right after (wrapped-keys.ts), so
+ * it is never in clear outside the token.
  */
 import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
-import type { AesGCM, Mechanism, Template } from 'pkcs11js';
+import type { AesGCM, Mechanism } from 'pkcs11js';
 import type { GcmResult, KeyInfo, SecretKeyUsage, WrappedKey } from '../../key-manager';
 import { HsmError } from '../../hsm-error';
-import { AES_MODE_NAMES, type KeyInputRef, type WorkerCall, type WrappedKeyRef } from '../worker-protocol';
+import { AES_MODE_NAMES, type WorkerCall } from '../worker-protocol';
 import { readKeyInfo } from './key-info';
 import { createdByEarlierAttempt } from './object-operations';
 import { ckrOf } from './pkcs11-failure';
+import { withKeyedAad } from './keyed-aad';
 import { aesSessionKeyTemplate, aesTokenKeyTemplate } from './templates';
+import { INTEGRITY_FAILURES, KEY_WRAP, keyUriOf, unwrapToSession, unwrapUnder, WRAP_OUTPUT_BYTES, withAesKey } from './wrapped-keys';
 import { bytes, type WorkerContext } from './worker-context';
 
 type Call<Op extends WorkerCall['op']> = Extract<WorkerCall, { op: Op }>;
-
-const KEY_WRAP: Mechanism = { mechanism: pkcs11js.CKM_AES_KEY_WRAP }; // RFC 3394: no IV parameter (one gives CKR_ARGUMENTS_BAD)
-/** Room for the largest wrapped AES key (256 bits + the 8-byte integrity block), with margin. */
-const WRAP_OUTPUT_BYTES = 64;
-/** Return values with which modules report an unwrap integrity failure (RFC 3394 check value) or a GCM tag mismatch. */
-const INTEGRITY_FAILURES = new Set(['CKR_GENERAL_ERROR', 'CKR_FUNCTION_FAILED', 'CKR_ENCRYPTED_DATA_INVALID', 'CKR_WRAPPED_KEY_INVALID']);
-
-function keyUriOf(input: KeyInputRef): string {
-  return 'token' in input ? input.token.uri : `a key wrapped under ${input.wrapped.wrappingKey.uri}`;
-}
-
-/** C_UnwrapKey under a token key; a failed RFC 3394 integrity check says so in words. */
-function unwrapUnder(ctx: WorkerContext, wrapped: WrappedKeyRef, template: Template, what: string): Buffer {
-  const kek = ctx.handles.useKey(wrapped.wrappingKey, pkcs11js.CKO_SECRET_KEY);
-  try {
-    return ctx.session.pkcs11.C_UnwrapKey(ctx.session.session, KEY_WRAP, kek, bytes(wrapped.wrapped), template);
-  } catch (error) {
-    const ckr = ckrOf(error);
-    if (ckr === undefined || !INTEGRITY_FAILURES.has(ckr)) throw error;
-    const reason = 'the RFC 3394 integrity check failed (wrong wrapping key or corrupted blob)';
-    throw new HsmError('integrity', `unwrapping ${what} under ${wrapped.wrappingKey.uri} failed: ${reason} (${ckr})`, ckr);
-  }
-}
-
-/** A wrapped working key as a session object, for one operation. */
-function unwrapToSession(ctx: WorkerContext, wrapped: WrappedKeyRef, usages: SecretKeyUsage[], extractable: boolean): Buffer {
-  return unwrapUnder(ctx, wrapped, aesSessionKeyTemplate(usages, extractable), 'a working key');
-}
-
-/** Runs `use` with a handle of the input key, unwrapping (and afterwards destroying) a wrapped one. */
-function withAesKey<T>(ctx: WorkerContext, input: KeyInputRef, usage: SecretKeyUsage, use: (key: Buffer) => T): T {
-  if ('token' in input) return use(ctx.handles.useKey(input.token, pkcs11js.CKO_SECRET_KEY));
-  const key = unwrapToSession(ctx, input.wrapped, [usage], false);
-  try {
-    return use(key);
-  } finally {
-    ctx.handles.destroyQuietly(key);
-  }
-}
 
 function gcmMechanism(iv: Buffer, aad: Buffer, tagBytes: number): Mechanism {
   const parameter: AesGCM = { type: pkcs11js.CK_PARAMS_AES_GCM, iv, aad, ivBits: iv.length * 8, tagBits: tagBytes * 8 };
@@ -66,15 +29,21 @@ function encrypt(ctx: WorkerContext, mechanism: Mechanism, key: Buffer, data: Bu
   return ctx.session.pkcs11.C_Encrypt(ctx.session.session, data, Buffer.allocUnsafe(outputBytes));
 }
 
+/** GCM over no plaintext (GMAC, e.g. DLMS authentication only): C_Encrypt refuses empty input, C_EncryptFinal gives the tag. */
+function gmac(ctx: WorkerContext, mechanism: Mechanism, key: Buffer, tagBytes: number): Buffer {
+  ctx.session.pkcs11.C_EncryptInit(ctx.session.session, mechanism, key);
+  return ctx.session.pkcs11.C_EncryptFinal(ctx.session.session, Buffer.allocUnsafe(tagBytes));
+}
+
 function decrypt(ctx: WorkerContext, mechanism: Mechanism, key: Buffer, data: Buffer, outputBytes: number): Buffer {
   ctx.session.pkcs11.C_DecryptInit(ctx.session.session, mechanism, key);
   return ctx.session.pkcs11.C_Decrypt(ctx.session.session, data, Buffer.allocUnsafe(outputBytes));
 }
 
-function gcmDecrypt(ctx: WorkerContext, call: Call<'aes'>, key: Buffer): Buffer {
+function gcmDecrypt(ctx: WorkerContext, call: Call<'aes'>, key: Buffer, aad: Buffer): Buffer {
   const tag = bytes(call.tag!);
   try {
-    return decrypt(ctx, gcmMechanism(bytes(call.iv!), bytes(call.aad!), tag.length), key, Buffer.concat([bytes(call.data), tag]), call.data.length + tag.length);
+    return decrypt(ctx, gcmMechanism(bytes(call.iv!), aad, tag.length), key, Buffer.concat([bytes(call.data), tag]), call.data.length + tag.length);
   } catch (error) {
     const ckr = ckrOf(error);
     if (ckr === undefined || !INTEGRITY_FAILURES.has(ckr)) throw error;
@@ -95,7 +64,7 @@ const USAGE_BY_MODE: Record<Call<'aes'>['mode'], SecretKeyUsage> = {
   'ecb-encrypt': 'encrypt',
 };
 
-function runMode(ctx: WorkerContext, call: Call<'aes'>, key: Buffer): Buffer | GcmResult {
+function runMode(ctx: WorkerContext, call: Call<'aes'>, key: Buffer, aad: Buffer): Buffer | GcmResult {
   const data = bytes(call.data);
   switch (call.mode) {
     case 'cmac':
@@ -103,11 +72,12 @@ function runMode(ctx: WorkerContext, call: Call<'aes'>, key: Buffer): Buffer | G
       return ctx.session.pkcs11.C_Sign(ctx.session.session, data, Buffer.allocUnsafe(16));
     case 'gcm-encrypt': {
       const tagBytes = call.tagBytes ?? 16;
-      const out = encrypt(ctx, gcmMechanism(bytes(call.iv!), bytes(call.aad!), tagBytes), key, data, data.length + tagBytes);
+      const mechanism = gcmMechanism(bytes(call.iv!), aad, tagBytes);
+      const out = data.length > 0 ? encrypt(ctx, mechanism, key, data, data.length + tagBytes) : gmac(ctx, mechanism, key, tagBytes);
       return { ciphertext: Buffer.from(out.subarray(0, data.length)), tag: Buffer.from(out.subarray(data.length)) };
     }
     case 'gcm-decrypt':
-      return gcmDecrypt(ctx, call, key);
+      return gcmDecrypt(ctx, call, key, aad);
     case 'cbc-encrypt':
       return encrypt(ctx, { mechanism: pkcs11js.CKM_AES_CBC, parameter: bytes(call.iv!) }, key, data, data.length);
     case 'cbc-decrypt':
@@ -119,7 +89,37 @@ function runMode(ctx: WorkerContext, call: Call<'aes'>, key: Buffer): Buffer | G
 
 export function aesOperation(ctx: WorkerContext, call: Call<'aes'>): Buffer | GcmResult {
   return ctx.session.execute(`${AES_MODE_NAMES[call.mode]} with ${keyUriOf(call.key)}`, () =>
-    withAesKey(ctx, call.key, USAGE_BY_MODE[call.mode], (key) => runMode(ctx, call, key)),
+    withAesKey(ctx, call.key, USAGE_BY_MODE[call.mode], (key) => {
+      if (!call.keyedAad) return runMode(ctx, call, key, call.aad ? bytes(call.aad) : Buffer.alloc(0));
+      return withKeyedAad(ctx, call.keyedAad, (aad) => runMode(ctx, call, key, aad));
+    }),
+  );
+}
+
+/** C_CreateObject of a key with a known value (a transport key from its components); this worker's copy is wiped after. */
+export function importAesKey(ctx: WorkerContext, call: Call<'importAesKey'>, retry: boolean): KeyInfo {
+  const value = bytes(call.value);
+  try {
+    return ctx.session.execute(`importing AES-${call.options.bits} key ${call.key.uri}`, (again) => {
+      const existing = createdByEarlierAttempt(ctx, call.key, again || retry);
+      if (existing) return readKeyInfo(ctx.session, ctx.handles.tokenObject(call.key, pkcs11js.CKO_SECRET_KEY), ctx.tokenLabel)!;
+      const id = call.key.id !== undefined ? Buffer.from(call.key.id, 'hex') : randomBytes(16);
+      const template = [...aesTokenKeyTemplate(call.key.label, id, call.options, 'import'), { type: pkcs11js.CKA_VALUE, value }];
+      const handle = ctx.session.pkcs11.C_CreateObject(ctx.session.session, template);
+      return { ...readKeyInfo(ctx.session, handle, ctx.tokenLabel)!, bits: call.options.bits };
+    });
+  } finally {
+    value.fill(0);
+  }
+}
+
+export function wrapKeyUnder(ctx: WorkerContext, call: Call<'wrapKeyUnder'>): Buffer {
+  return ctx.session.execute(`wrapping ${keyUriOf(call.key)} under ${keyUriOf(call.kek)}`, () =>
+    withAesKey(ctx, call.kek, 'wrap', (kek) => {
+      const wrap = (key: Buffer): Buffer => ctx.session.pkcs11.C_WrapKey(ctx.session.session, KEY_WRAP, kek, key, Buffer.allocUnsafe(WRAP_OUTPUT_BYTES));
+      // A wrapped key is unwrapped extractable only to be wrapped again, and destroyed right after.
+      return withAesKey(ctx, call.key, [], wrap, true);
+    }),
   );
 }
 

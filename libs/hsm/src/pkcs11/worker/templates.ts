@@ -60,7 +60,7 @@ export function ecKeyPairTemplates(
 }
 
 /** A persistent AES key: a master key (never extractable) or a wrappable working key. */
-export function aesTokenKeyTemplate(label: string, id: Buffer, options: CreateAesKeyOptions, purpose: 'generate' | 'unwrap'): Template {
+export function aesTokenKeyTemplate(label: string, id: Buffer, options: CreateAesKeyOptions, purpose: 'generate' | 'unwrap' | 'import'): Template {
   const template: Template = [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
     { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
@@ -72,7 +72,7 @@ export function aesTokenKeyTemplate(label: string, id: Buffer, options: CreateAe
     { type: pkcs11js.CKA_ID, value: id },
     ...usageAttributes(options.usages),
   ];
-  // C_GenerateKey needs the length; C_UnwrapKey takes it from the blob (SoftHSM refuses it: CKR_ATTRIBUTE_READ_ONLY).
+  // C_GenerateKey needs the length; C_UnwrapKey and C_CreateObject take it from the value (SoftHSM refuses it).
   if (purpose === 'generate') template.push({ type: pkcs11js.CKA_VALUE_LEN, value: options.bits / 8 });
   return template;
 }
@@ -93,6 +93,22 @@ export function aesSessionKeyTemplate(usages: readonly SecretKeyUsage[], extract
   ];
   if (bits !== undefined) template.push({ type: pkcs11js.CKA_VALUE_LEN, value: bits / 8 });
   return template;
+}
+
+/**
+ * A session AES key whose value may be read (CKA_SENSITIVE false): only for a value PKCS#11 cannot consume as a
+ * key object (the DLMS AK in the GCM AAD). It permits no operation and is destroyed as soon as it is read.
+ */
+export function readableSessionKeyTemplate(): Template {
+  return [
+    { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+    { type: pkcs11js.CKA_TOKEN, value: false },
+    { type: pkcs11js.CKA_PRIVATE, value: true },
+    { type: pkcs11js.CKA_SENSITIVE, value: false },
+    { type: pkcs11js.CKA_EXTRACTABLE, value: true },
+    ...usageAttributes([]),
+  ];
 }
 
 /** The ECDH output as a readable session secret: on modules without an in-token KDF it must leave for the KDF. */

@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HsmError, toHsmErrorData } from '../../hsm-error';
 import { ControlSlot, MUTATING_OPS, type MainToWorker, type WorkerCall, type WorkerRequest, type WorkerResult, type WorkerSetup, type WorkerToMain } from '../worker-protocol';
-import { aesOperation, createAesKey, generateWrappedAesKey, rewrapKey, unwrapKey, wrapKey } from './aes-operations';
+import { aesOperation, createAesKey, generateWrappedAesKey, importAesKey, rewrapKey, unwrapKey, wrapKey, wrapKeyUnder } from './aes-operations';
+import { deriveAesKeysByCmac } from './cmac-derivation';
 import { createEcKeyPair, deriveSharedSecret, getPublicKey, sign } from './ec-operations';
 import { KeyHandles } from './key-handles';
 import { destroyKey, findKey, health, listKeys } from './object-operations';
@@ -38,6 +39,12 @@ function run(ctx: WorkerContext, call: WorkerCall, retry: boolean): unknown {
       return deriveSharedSecret(ctx, call);
     case 'createAesKey':
       return createAesKey(ctx, call, retry);
+    case 'importAesKey':
+      return importAesKey(ctx, call, retry);
+    case 'wrapKeyUnder':
+      return wrapKeyUnder(ctx, call);
+    case 'deriveAesKeysByCmac':
+      return deriveAesKeysByCmac(ctx, call);
     case 'generateWrappedAesKey':
       return generateWrappedAesKey(ctx, call);
     case 'wrapKey':
