@@ -65,6 +65,9 @@ function bitsOf(curve: string | undefined): number {
   return match ? Number(match[1]) : 0;
 }
 
+const PEER = Symbol('smpki.peerX509Certificate');
+type CachingSocket = TLSSocket & { [PEER]?: X509Certificate | null };
+
 /** Installs the replacements once per process (idempotent). */
 export function installBrainpoolLegacyCertificateFix(): void {
   const registry = globalThis as Record<symbol, unknown>;
@@ -76,12 +79,23 @@ export function installBrainpoolLegacyCertificateFix(): void {
     return isBrainpoolCertificate(this) ? brainpoolLegacyObject(this) : toLegacyObject.call(this);
   };
 
+  // Node 24.21 hands the peer certificate out once: a second getPeerX509Certificate() returns undefined and a
+  // native getPeerCertificate() after it returns {}. The first answer is kept on the socket and used for both.
+  const getPeerX509Certificate = TLSSocket.prototype.getPeerX509Certificate;
+  const peerOf = (socket: CachingSocket): X509Certificate | undefined => {
+    if (socket[PEER] === undefined) socket[PEER] = getPeerX509Certificate.call(socket) ?? null;
+    return socket[PEER] ?? undefined;
+  };
+  TLSSocket.prototype.getPeerX509Certificate = function (this: CachingSocket) {
+    return peerOf(this);
+  };
+
   const getPeerCertificate = TLSSocket.prototype.getPeerCertificate as (this: TLSSocket, detailed?: boolean) => LegacyObject;
-  TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
-    const peer = this.getPeerX509Certificate();
-    if (!peer || !isBrainpoolCertificate(peer)) return getPeerCertificate.call(this, detailed);
-    const legacy = brainpoolLegacyObject(peer);
-    // The detailed form chains issuers; without the chain accessors of the native object, the chain ends here.
+  TLSSocket.prototype.getPeerCertificate = function (this: CachingSocket, detailed?: boolean) {
+    const peer = peerOf(this);
+    if (!peer) return getPeerCertificate.call(this, detailed);
+    const legacy = (isBrainpoolCertificate(peer) ? brainpoolLegacyObject(peer) : toLegacyObject.call(peer)) as LegacyObject;
+    // The detailed form chains issuers; from the one X509Certificate the socket gives, the chain ends here.
     if (detailed) legacy.issuerCertificate = legacy as DetailedPeerCertificate;
     return legacy;
   } as typeof TLSSocket.prototype.getPeerCertificate;
