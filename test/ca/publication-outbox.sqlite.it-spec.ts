@@ -123,4 +123,22 @@ describe('directory publication from the outbox on SQLite', () => {
     expect(published.map(entryKey)).toEqual(rows.map(rowKey));
     expect(await publisher.status()).toEqual({ pending: 0, oldestPendingAgeSeconds: 0 });
   });
+
+  it('sends smaller chunks while the directory refuses one as too large (413), and still delivers every row in order', async () => {
+    directory.acknowledged.length = 0;
+    const earlier = new Set((await fixture.outbox()).map((row) => row.id));
+    for (let index = 1; index <= 7; index++) await fixture.issueUserCertificate(`large-${index}`);
+    directory.maxEntries = 2;
+    const publisher = publisherFor({ chunkSize: 8, idlePollMs: 10, backoff: { initialMs: 5, maxMs: 40 } });
+    publisher.start();
+    try {
+      await eventually(async () => (await publisher.status()).pending === 0, 'every row published in smaller chunks');
+    } finally {
+      await publisher.stop();
+      directory.maxEntries = undefined;
+    }
+    const rows = (await fixture.outbox()).filter((row) => !earlier.has(row.id));
+    expect(directory.entries().filter((entry) => entry.kind !== 'ca').map(entryKey)).toEqual(rows.map(rowKey));
+    expect(Math.max(...directory.acknowledged.map((request) => request.entries.length))).toBeLessThanOrEqual(2);
+  });
 });

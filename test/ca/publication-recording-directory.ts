@@ -24,6 +24,8 @@ export class RecordingDirectory {
   /** Requests answered with `failWith`. */
   refused = 0;
   failWith: number | undefined;
+  /** Requests with more entries are answered 413, like a body over the directory's limit. */
+  maxEntries: number | undefined;
   private port = 0;
 
   private constructor(private server: Server) {}
@@ -73,6 +75,11 @@ export class RecordingDirectory {
           return;
         }
         const entries = (JSON.parse(body) as { entries: DirectoryEntry[] }).entries;
+        if (this.maxEntries !== undefined && entries.length > this.maxEntries) {
+          this.refused += 1;
+          response.writeHead(413, { 'content-type': 'application/problem+json' }).end('{"title":"Payload Too Large"}');
+          return;
+        }
         this.acknowledged.push({ authorization: request.headers.authorization, entries });
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ applied: entries.length }));
       });

@@ -11,6 +11,12 @@ import { LdapLifecycleService } from './ldap/ldap-lifecycle.service';
 import { loadDirectorySettings, type DirectorySettings } from './ldap/ldap-settings';
 
 /**
+ * Options of the directory application (main.ts and the tests use the same): an ingest batch carries up to
+ * MAX_INGEST_ENTRIES certificates, or a CRL, as base64 — a CRL of a million entries is some 33 MB of it.
+ */
+export const DIRECTORY_APP_OPTIONS = { jsonBodyLimit: '64mb' } as const;
+
+/**
  * Root module of the smpki-directory service: the ingest API the CA publishers push to, the HTTP distribution of
  * CRLs and CA certificates, and the read-only LDAP server (docs/DIRECTORY.md).
  */

@@ -5,7 +5,7 @@
 import type { DynamicModule, INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { HsmConfig } from '@smpki/hsm';
-import { configureServiceApp, loadServiceConfig, PlatformModule, serviceLogger, type Environment, type ServiceConfig, type ServiceName } from '@smpki/platform';
+import { configureServiceApp, loadServiceConfig, PlatformModule, serviceLogger, type Environment, type ServiceAppOptions, type ServiceConfig, type ServiceName } from '@smpki/platform';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,8 @@ export interface TestServiceOptions extends Pick<ModuleMetadata, 'controllers' |
    * unless `env` sets SMPKI_DB_URL.
    */
   platform?: PlatformToken;
+  /** What the app's main.ts passes to runService (e.g. DIRECTORY_APP_OPTIONS: body limits). */
+  appOptions?: ServiceAppOptions;
 }
 
 /** jest's sandboxed process.env does not reach the module's getenv(): hand SoftHSM its configuration explicitly. */
@@ -60,7 +62,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     providers: options.providers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ logger });
-  configureServiceApp(app, config);
+  configureServiceApp(app, config, options.appOptions);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   return {

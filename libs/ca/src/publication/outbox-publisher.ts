@@ -7,7 +7,7 @@
 import { databaseDialect } from '@smpki/persistence';
 import type { DataSource } from 'typeorm';
 import { CaAuthority } from '../entities';
-import type { DirectoryClient } from './directory-client';
+import { DirectoryUnavailableError, type DirectoryClient } from './directory-client';
 import { caEntry } from './directory-entries';
 import { MAX_DIRECTORY_BATCH } from './directory-entry';
 import { publishOldestChunk } from './outbox-claim';
@@ -49,6 +49,8 @@ export interface PublisherTotals {
 
 export class OutboxPublisher {
   private readonly chunkSize: number;
+  /** The chunk actually sent: halved while the directory refuses a chunk as too large (413), grown back after. */
+  private currentChunk: number;
   private readonly idlePollMs: number;
   private readonly backoff: BackoffOptions;
   private running: Promise<void> | undefined;
@@ -67,6 +69,7 @@ export class OutboxPublisher {
     private readonly options: OutboxPublisherOptions = {},
   ) {
     this.chunkSize = Math.min(Math.max(options.chunkSize ?? 100, 1), MAX_DIRECTORY_BATCH);
+    this.currentChunk = this.chunkSize;
     const idlePollMs = options.idlePollMs ?? 1000;
     this.idlePollMs = databaseDialect(dataSource) !== 'postgres' ? Math.min(idlePollMs, SQLITE_IDLE_POLL_MS) : idlePollMs;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -115,7 +118,16 @@ export class OutboxPublisher {
   /** One attempt: the CA entries if still due, then one chunk. Resolves to the rows published; throws on failure. */
   async publishOnce(): Promise<number> {
     if (!this.authoritiesPublished) await this.publishAuthorities();
-    const published = await publishOldestChunk(this.dataSource, this.client, this.chunkSize);
+    let published: number;
+    try {
+      published = await publishOldestChunk(this.dataSource, this.client, this.currentChunk);
+    } catch (error) {
+      // Large certificates or a big CRL can make a chunk exceed the directory's body limit: send fewer rows next
+      // time rather than the same chunk forever. A single row refused as too large stays failing (and visible).
+      if (error instanceof DirectoryUnavailableError && error.status === 413) this.currentChunk = Math.max(1, Math.floor(this.currentChunk / 2));
+      throw error;
+    }
+    this.currentChunk = Math.min(this.chunkSize, this.currentChunk * 2);
     this.counted.publishedRows += published;
     return published;
   }
@@ -148,7 +160,7 @@ export class OutboxPublisher {
       const published = await this.attempt();
       if (published === undefined) await this.sleep(retryDelayMs(this.failures, this.backoff));
       // A full chunk means more may be waiting: go on at once.
-      else if (published < this.chunkSize) await this.sleep(this.idlePollMs);
+      else if (published < this.currentChunk) await this.sleep(this.idlePollMs);
     }
   }
 
