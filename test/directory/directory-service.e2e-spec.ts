@@ -188,6 +188,28 @@ describe('directory service', () => {
     expect((await ldapsearch('-b', 'c=DE', '(serialNumber=1EMH9999999999)', 'dn')).stdout.trim()).toBe('');
   });
 
+  it('answers a base search with the base entry only and a one-level search with the children only', async () => {
+    const dns = async (...args: string[]) => (await ldapsearch(...args, '(objectClass=*)', 'dn')).stdout.match(/^dn: .*$/gm);
+    expect(await dns('-b', CA_DN, '-s', 'base')).toEqual([`dn: ${CA_DN}`]);
+    expect(await dns('-b', METER_DN, '-s', 'base')).toEqual([`dn: ${METER_DN}`]);
+    expect(await dns('-b', 'o=SM-Test-PKI-DE,c=DE', '-s', 'one')).toEqual([`dn: ${CA_DN}`]);
+    expect(await dns('-b', 'c=DE', '-s', 'base')).toEqual(['dn: c=DE']);
+  });
+
+  it('compares cn, serialNumber and the hex attributes case-insensitively (caseIgnoreMatch)', async () => {
+    const fingerprint = createHash('sha256').update(pki.meterDer).digest('hex').toUpperCase();
+    const lower = METER_ID.toLowerCase();
+    const filters = [`(serialNumber=${lower})`, `(cn=${lower})`, `(&(objectClass=PKIUSER)(serialNumber=${lower}))`, `(serialNumber=${lower.slice(0, 6)}*)`, `(smpkiCertificateFingerprint=${fingerprint})`];
+    for (const filter of filters) {
+      const search = await ldapsearch('-b', 'c=DE', filter, 'dn');
+      expect({ filter, dns: search.stdout.match(/^dn: .*$/gm) }).toEqual({ filter, dns: [`dn: ${METER_DN}`] });
+    }
+    const meter = await ldapsearch('-b', CA_DN, `(serialNumber=${lower})`, 'serialNumber');
+    // The value is answered as published.
+    expect(meter.stdout).toContain(`serialNumber: ${METER_ID}`);
+    expect((await ldapsearch('-b', 'c=DE', `(!(serialNumber=${lower}))`, 'dn')).stdout).not.toContain(`dn: ${METER_DN}`);
+  });
+
   it('pages a subtree search (RFC 2696) without losing or repeating an entry', async () => {
     const paged = await ldapsearch('-E', 'pr=1/noprompt', '-b', 'c=DE', '(objectClass=*)', 'dn');
     expect(paged.status).toBe(0);

@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import { runInTransaction } from '@smpki/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dnKey, namingValues, parentKey } from './distinguished-name';
 import type { CaItem, CertificateItem, CrlItem, DirectoryItem, RevokedPolicy } from './directory-item';
 import { DirectoryEntry } from './entities/directory-entry.entity';
 
-/** Columns an LDAP equality filter can be narrowed to (each indexed; they hold the LDAP attribute values as served). */
-export const SEARCHABLE_COLUMNS = { cn: 'common_name', serialnumber: 'meter_id', smpkicertificateserial: 'serial', smpkicertificatefingerprint: 'fingerprint' } as const;
+/**
+ * Columns an LDAP equality filter can be narrowed to: each indexed and lowercase (cn and serialNumber are
+ * caseIgnoreMatch; serials and fingerprints are stored as lowercase hex), so the filter value is lowercased too.
+ */
+export const SEARCHABLE_COLUMNS = { cn: 'common_name_key', serialnumber: 'meter_id_key', smpkicertificateserial: 'serial', smpkicertificatefingerprint: 'fingerprint' } as const;
 export type SearchableAttribute = keyof typeof SEARCHABLE_COLUMNS;
 
 /** An equality the rows of a page must satisfy (a necessary condition of the search filter). */
@@ -13,6 +17,14 @@ export interface EqualityCondition {
   attribute: SearchableAttribute;
   value: string;
 }
+
+/** The part of pg's Pool (TypeORM's PostgreSQL driver holds one as `master`) used by the search path. */
+interface PgPool {
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** Prepared-statement names by SQL text (few: the search path's WHERE clauses and page sizes). */
+const STATEMENT_NAMES = new Map<string, string>();
 
 /** What one ingest batch did: every item is acknowledged; `unchanged` counts those older than (or equal to) the stored state. */
 export interface IngestResult {
@@ -26,6 +38,8 @@ export interface IngestResult {
  * is ignored, and a CRL with a CRL number not above the stored one, so a retried or reordered batch changes nothing.
  */
 export class DirectoryStore {
+  private caChanges = 0;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly revokedPolicy: RevokedPolicy = 'keep',
@@ -42,7 +56,24 @@ export class DirectoryStore {
     }
   }
 
-  private applyOnce(items: readonly DirectoryItem[], now: Date): Promise<IngestResult> {
+  /**
+   * Counts the ingests through this store that touched a CA entry, so a cache of the CA entries (the LDAP
+   * containers) is dropped at once on this replica; other replicas on the same database see the change when their
+   * cache expires.
+   */
+  get caGeneration(): number {
+    return this.caChanges;
+  }
+
+  private async applyOnce(items: readonly DirectoryItem[], now: Date): Promise<IngestResult> {
+    try {
+      return await this.applyItems(items, now);
+    } finally {
+      if (items.some((item) => item.kind !== 'certificate')) this.caChanges++;
+    }
+  }
+
+  private applyItems(items: readonly DirectoryItem[], now: Date): Promise<IngestResult> {
     // runInTransaction: SQLite has one connection, so its transactions are queued rather than nested.
     return runInTransaction(this.dataSource, async (manager) => {
       let unchanged = 0;
@@ -51,8 +82,8 @@ export class DirectoryStore {
     });
   }
 
-  findByKey(key: string): Promise<DirectoryEntry | null> {
-    return this.dataSource.getRepository(DirectoryEntry).findOneBy({ dnKey: key });
+  async findByKey(key: string): Promise<DirectoryEntry | null> {
+    return (await this.select(['dn_key = ?'], [key], 1, true))[0] ?? null;
   }
 
   /** The CA entry of a CA instance (HTTP distribution). */
@@ -70,11 +101,58 @@ export class DirectoryStore {
    * `baseKey`, `sub` the entry and everything below it.
    */
   async page(scope: 'one' | 'sub', baseKey: string, afterKey: string, limit: number, condition?: EqualityCondition): Promise<DirectoryEntry[]> {
-    const query = this.dataSource.getRepository(DirectoryEntry).createQueryBuilder('e').where('e.dn_key > :afterKey', { afterKey });
-    if (condition) query.andWhere(`e.${SEARCHABLE_COLUMNS[condition.attribute]} = :value`, { value: condition.value });
-    if (scope === 'one') query.andWhere('e.parent_key = :baseKey', { baseKey });
-    else if (baseKey !== '') query.andWhere("(e.dn_key = :baseKey OR e.dn_key LIKE :suffix ESCAPE '\\')", { baseKey, suffix: `%,${escapeLike(baseKey)}` });
-    return query.orderBy('e.dn_key', 'ASC').limit(limit).getMany();
+    const where = ['dn_key > ?'];
+    const parameters: unknown[] = [afterKey];
+    if (condition) {
+      where.push(`${SEARCHABLE_COLUMNS[condition.attribute]} = ?`);
+      parameters.push(condition.value.toLowerCase());
+    }
+    if (scope === 'one') {
+      where.push('parent_key = ?');
+      parameters.push(baseKey);
+    } else if (baseKey !== '') {
+      where.push("(dn_key = ? OR dn_key LIKE ? ESCAPE '\\')");
+      parameters.push(baseKey, `%,${escapeLike(baseKey)}`);
+    }
+    // Prepared only with an equality on a (nearly) unique key, where the generic plan is that key's index too. A
+    // one-level or unnarrowed search is planned for its base each time: a generic plan cannot tell `c=DE` (one
+    // child) from a CA with a million and might walk dn_key for both.
+    return this.select(where, parameters, limit, condition !== undefined);
+  }
+
+  /**
+   * The LDAP search path's reads, as plain SQL: TypeORM's query builder (building, escaping and aliasing the query,
+   * then mapping the result) cost more CPU than the rest of a search. The rows are hydrated by the driver the same
+   * way the repository does, so they are the same DirectoryEntry objects.
+   */
+  private async select(where: string[], parameters: unknown[], limit: number, prepared: boolean): Promise<DirectoryEntry[]> {
+    const columns = this.dataSource.getMetadata(DirectoryEntry).columns;
+    const sql = `SELECT ${columns.map((column) => column.databaseName).join(', ')} FROM directory_entry WHERE ${where.join(' AND ')} ORDER BY dn_key LIMIT ${Math.floor(limit)}`;
+    const rows = await this.rawQuery(sql, parameters, prepared);
+    const driver = this.dataSource.driver;
+    return rows.map((row) => {
+      const entry = new DirectoryEntry();
+      for (const column of columns) (entry as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+      return entry;
+    });
+  }
+
+  /**
+   * PostgreSQL: straight on TypeORM's pg pool, `prepared` as a named statement (parsed and planned once per
+   * connection). SQLite: through TypeORM.
+   */
+  private async rawQuery(sql: string, parameters: unknown[], prepared: boolean): Promise<Array<Record<string, unknown>>> {
+    const pool = (this.dataSource.driver as { master?: PgPool }).master;
+    if (this.dataSource.options.type !== 'postgres' || typeof pool?.query !== 'function') return this.dataSource.query(sql, parameters);
+    let placeholder = 0;
+    const text = sql.replace(/\?/g, () => `$${++placeholder}`);
+    if (!prepared) return (await pool.query({ text, values: parameters })).rows;
+    let name = STATEMENT_NAMES.get(text);
+    if (name === undefined) {
+      name = `smpki_directory_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      STATEMENT_NAMES.set(text, name);
+    }
+    return (await pool.query({ name, text, values: parameters })).rows;
   }
 
   private async applyOne(manager: EntityManager, item: DirectoryItem, now: Date): Promise<boolean> {
@@ -120,11 +198,18 @@ function blankEntry(item: DirectoryItem): DirectoryEntry {
   entry.serial = null;
   entry.fingerprint = null;
   const naming = namingValues(item.dn);
-  entry.commonName = naming.cn ?? null;
-  entry.meterId = naming.serialNumber ?? null;
+  setNaming(entry, naming.cn, naming.serialNumber);
   entry.revoked = false;
   entry.version = new Date(0);
   return entry;
+}
+
+/** The naming attributes as served and their lowercase filter keys (always set together). */
+function setNaming(entry: DirectoryEntry, commonName: string | null | undefined, meterId: string | null | undefined): void {
+  entry.commonName = commonName ?? null;
+  entry.commonNameKey = entry.commonName?.toLowerCase() ?? null;
+  entry.meterId = meterId ?? null;
+  entry.meterIdKey = entry.meterId?.toLowerCase() ?? null;
 }
 
 /** Older than the stored certificate, or the same certificate at the same version again: nothing to change. */
@@ -142,7 +227,7 @@ function caEntry(stored: DirectoryEntry | null, item: CaItem): DirectoryEntry | 
   entry.dn = item.dn;
   entry.kind = 'ca';
   entry.ca = item.ca;
-  entry.commonName = namingValues(item.dn).cn ?? null;
+  setNaming(entry, namingValues(item.dn).cn, entry.meterId);
   entry.certificate = certificate;
   entry.version = new Date(item.version);
   return entry;
@@ -160,8 +245,7 @@ function certificateEntry(stored: DirectoryEntry | null, item: CertificateItem):
   entry.serial = item.serial.toLowerCase();
   entry.fingerprint = item.fingerprint.toLowerCase();
   const naming = namingValues(item.dn);
-  entry.commonName = item.commonName ?? naming.cn ?? null;
-  entry.meterId = item.meterId ?? naming.serialNumber ?? null;
+  setNaming(entry, item.commonName ?? naming.cn, item.meterId ?? naming.serialNumber);
   entry.revoked = item.revoked;
   entry.version = new Date(item.version);
   return entry;

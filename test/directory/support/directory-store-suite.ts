@@ -90,4 +90,15 @@ export function directoryStoreSuite(openDatabase: TestDatabaseFactory): void {
     // LIKE wildcards in a base DN are literal.
     expect(await store.page('sub', 'o=sm_test-pki-de,c=de', '', 10)).toHaveLength(0);
   });
+
+  it('narrows a search on cn and serialNumber case-insensitively, however the filter spells the value', async () => {
+    await store.apply([ca(T1), meter('1EMH0000000001', T1), meter('1EMH0000000002', T1)]);
+    const caKey = CA_DN.toLowerCase();
+    for (const value of ['1EMH0000000002', '1emh0000000002', '1eMh0000000002']) {
+      expect((await store.page('sub', caKey, '', 10, { attribute: 'serialnumber', value })).map((row) => row.meterId)).toEqual(['1EMH0000000002']);
+    }
+    expect((await store.page('sub', '', '', 10, { attribute: 'cn', value: 'sm-test-calibration.ca' })).map((row) => row.dn)).toEqual([CA_DN]);
+    // The stored value keeps its case: LDAP answers the attribute as published.
+    expect((await rows()).find((row) => row.meterIdKey === '1emh0000000001')?.meterId).toBe('1EMH0000000001');
+  });
 }

@@ -16,8 +16,9 @@ export type DirectoryEntryKind = (typeof DIRECTORY_ENTRY_KINDS)[number];
 @Index('directory_entry_dn_key', ['dnKey'], { unique: true })
 // One-level searches list the children of an entry.
 @Index('directory_entry_parent_key', ['parentKey'])
-@Index('directory_entry_meter_id', ['meterId'])
-@Index('directory_entry_cn', ['commonName'])
+// Filters on cn and serialNumber compare case-insensitively (caseIgnoreMatch): they narrow on the lowercase keys.
+@Index('directory_entry_meter_id_key', ['meterIdKey'])
+@Index('directory_entry_cn_key', ['commonNameKey'])
 @Index('directory_entry_serial', ['serial'])
 @Index('directory_entry_fingerprint', ['fingerprint'])
 // The HTTP distribution finds a CA entry by its instance name.
@@ -73,6 +74,13 @@ export class DirectoryEntry {
 
   @Column({ name: 'meter_id', type: 'varchar', length: 32, nullable: true })
   meterId!: string | null;
+
+  /** `commonName` and `meterId` lowercased: what LDAP equality filters (caseIgnoreMatch) are looked up by. */
+  @Column({ name: 'common_name_key', type: 'varchar', length: 128, nullable: true })
+  commonNameKey!: string | null;
+
+  @Column({ name: 'meter_id_key', type: 'varchar', length: 32, nullable: true })
+  meterIdKey!: string | null;
 
   @Column({ type: 'boolean' })
   revoked!: boolean;

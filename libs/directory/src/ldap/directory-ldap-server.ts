@@ -1,10 +1,10 @@
 import * as ldapjs from 'ldapjs';
-import { createServer, InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError, UnwillingToPerformError, type Server } from 'ldapjs';
+import { createServer, InvalidCredentialsError, ProtocolError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError, UnwillingToPerformError, type Server } from 'ldapjs';
 import type { AddressInfo } from 'node:net';
 import { ancestorsOf, dnKey, parseDirectoryDn } from '../distinguished-name';
 import type { DirectoryStore } from '../directory-store';
 import { containerEntry, ldapEntryOf, selectAttributes, type LdapEntry } from './ldap-entry';
-import { indexedCondition, type LdapFilter } from './search-filter';
+import { compileFilter, indexedCondition, matchViewOf, type LdapFilter } from './search-filter';
 
 export interface DirectoryLdapOptions {
   port: number;
@@ -15,6 +15,11 @@ export interface DirectoryLdapOptions {
   tls?: { certificate: string; key: string };
   /** The longest a search runs, in seconds, whatever the client asks (timeLimit 0 = this). */
   maxTimeLimitSeconds?: number;
+  /**
+   * How long the container entries (derived from the CA entries) are reused between searches, in ms. A CA ingested
+   * through this replica drops them at once; replicas sharing the database see a new CA within this time.
+   */
+  containerCacheMs?: number;
   /** Problems that end a request or a connection (never the process). */
   onError?: (error: Error) => void;
 }
@@ -26,7 +31,8 @@ const { PagedResultsControl } = ldapjs as unknown as { PagedResultsControl: { OI
 type Next = (error?: unknown) => void;
 interface SearchRequest {
   dn: { toString(): string };
-  scope: 'base' | 'one' | 'sub';
+  /** ldapjs 3: the RFC 4511 enumeration (0 base, 1 one level, 2 subtree), not a name. */
+  scope: number | string;
   sizeLimit: number;
   timeLimit: number;
   attributes?: string[];
@@ -41,12 +47,29 @@ interface SearchResponse {
 }
 
 interface GuardedSocket {
-  parser?: { write(data: Buffer): void };
+  /** ldapjs keeps the bytes of a message not yet complete in `buffer`. */
+  parser?: { write(data: Buffer): void; buffer?: Buffer | null };
+  setNoDelay?(noDelay: boolean): void;
+  cork?(): void;
+  uncork?(): void;
+  write?(...args: unknown[]): boolean;
   destroy(): void;
+}
+
+/** The part of the DIT above the end entities: the container entries (c=DE, o=...) and the keys of the CA entries. */
+interface UpperTree {
+  containers: Map<string, LdapEntry>;
+  caKeys: Set<string>;
 }
 
 const DEFAULT_MAX_SIZE_LIMIT = 1000;
 const DEFAULT_MAX_TIME_LIMIT_SECONDS = 60;
+const DEFAULT_CONTAINER_CACHE_MS = 2000;
+/**
+ * The largest LDAP request a client may send. Requests are small (a 20,000-clause filter is about 600 KiB); ldapjs
+ * would otherwise buffer a message that claims gigabytes until it is complete.
+ */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const PAGE_SIZE = 500;
 const WRITE_OPERATIONS = ['add', 'modify', 'del', 'modifyDN'] as const;
 
@@ -58,6 +81,7 @@ const WRITE_OPERATIONS = ['add', 'modify', 'del', 'modifyDN'] as const;
 export class DirectoryLdapServer {
   private readonly server: Server;
   private readonly maxSizeLimit: number;
+  private containerCache?: { generation: number; expires: number; tree: Promise<UpperTree> };
 
   constructor(
     private readonly store: DirectoryStore,
@@ -96,6 +120,10 @@ export class DirectoryLdapServer {
    * each connection's parser is wrapped so such input closes that connection only.
    */
   private accept(socket: GuardedSocket, report: (error: Error) => void): void {
+    // ldapjs writes each entry and the SearchResultDone separately: with Nagle's algorithm the Done waits for the
+    // client's delayed ACK of the entry (up to 40 ms per search on Linux).
+    socket.setNoDelay?.(true);
+    coalesceWrites(socket);
     (this.server as unknown as { newConnection(socket: GuardedSocket): void }).newConnection(socket);
     const parser = socket.parser;
     if (!parser) return;
@@ -105,6 +133,11 @@ export class DirectoryLdapServer {
         write(data);
       } catch (error) {
         report(error as Error);
+        socket.destroy();
+        return;
+      }
+      if ((parser.buffer?.length ?? 0) > MAX_REQUEST_BYTES) {
+        report(new Error(`an LDAP request exceeded ${MAX_REQUEST_BYTES} bytes; connection closed`));
         socket.destroy();
       }
     };
@@ -134,7 +167,8 @@ export class DirectoryLdapServer {
 
   private async search(req: SearchRequest, res: SearchResponse): Promise<void> {
     const base = req.dn.toString();
-    const baseKey = dnKey(base);
+    // ldapjs has parsed the DN already: its string form is canonical, so lowercasing it is dnKey without a second parse.
+    const baseKey = base.toLowerCase();
     const sizeLimit = req.sizeLimit > 0 ? Math.min(req.sizeLimit, this.maxSizeLimit) : this.maxSizeLimit;
     const maxSeconds = this.options.maxTimeLimitSeconds ?? DEFAULT_MAX_TIME_LIMIT_SECONDS;
     const deadline = Date.now() + 1000 * (req.timeLimit > 0 ? Math.min(req.timeLimit, maxSeconds) : maxSeconds);
@@ -143,26 +177,32 @@ export class DirectoryLdapServer {
     // selectAttributes picks the attributes; ldapjs's own selection compares lowercased names with the requested
     // names as sent (`userCertificate;binary`) and would drop them.
     res.attributes = ['*'];
-    const containers = await this.containers();
-    const baseEntry = containers.get(baseKey) ?? (await this.storedEntry(baseKey));
-    if (!baseEntry && baseKey !== '') throw new NoSuchObjectError(base);
+    const scope = scopeOf(req.scope);
+    const { containers, caKeys } = await this.upperTree();
     let sent = 0;
+    const matches = compileFilter(req.filter);
     const send = (entry: LdapEntry): void => {
       if (Date.now() > deadline) throw new TimeLimitExceededError();
-      if (!req.filter.matches(entry.text, false)) return;
+      if (!matches(matchViewOf(entry.text, Object.keys(entry.binary)), entry.text)) return;
       if (sent >= sizeLimit) throw new SizeLimitExceededError();
       res.send({ dn: entry.dn, attributes: selectAttributes(entry, requested) }, true);
       sent++;
     };
-    if (req.scope === 'base') {
+    if (scope === 'base') {
+      const baseEntry = containers.get(baseKey) ?? (await this.storedEntry(baseKey));
+      if (!baseEntry && baseKey !== '') throw new NoSuchObjectError(base);
       if (baseEntry) send(baseEntry);
       return res.end();
     }
+    // One-level and subtree searches only need to know that the base exists (the page query reads the base entry
+    // itself): the root, a container and a CA entry (the usual base) are known without a query.
+    const known = baseKey === '' || containers.has(baseKey) || caKeys.has(baseKey);
+    if (!known && !(await this.store.findByKey(baseKey))) throw new NoSuchObjectError(base);
     // Containers first, on the first page only; then the stored entries in dn_key order, resumable from a cookie.
-    if (paging.after === undefined) for (const container of containers.values()) if (inScope(container.dnKey, baseKey, req.scope)) send(container);
+    if (paging.after === undefined) for (const container of containers.values()) if (inScope(container.dnKey, baseKey, scope)) send(container);
     const condition = indexedCondition(req.filter);
     for (let after = paging.after ?? ''; ; ) {
-      const page = await this.store.page(req.scope, baseKey, after, PAGE_SIZE, condition);
+      const page = await this.store.page(scope, baseKey, after, PAGE_SIZE, condition);
       for (const row of page) {
         send(ldapEntryOf(row));
         if (paging.size !== undefined && sent >= paging.size) return this.endPage(res, row.dnKey);
@@ -186,8 +226,23 @@ export class DirectoryLdapServer {
     return row ? ldapEntryOf(row) : undefined;
   }
 
-  /** c=DE, o=... : the ancestors of the CA entries that are not published entries themselves. */
-  private async containers(): Promise<Map<string, LdapEntry>> {
+  /** The upper tree, reused for `containerCacheMs` (every search needs it; the CA entries rarely change). */
+  private upperTree(): Promise<UpperTree> {
+    const now = Date.now();
+    const generation = this.store.caGeneration;
+    const cached = this.containerCache;
+    if (cached && cached.generation === generation && cached.expires > now) return cached.tree;
+    const tree = this.loadUpperTree();
+    this.containerCache = { generation, expires: now + (this.options.containerCacheMs ?? DEFAULT_CONTAINER_CACHE_MS), tree };
+    // A failed read is not cached.
+    tree.catch(() => {
+      if (this.containerCache?.tree === tree) this.containerCache = undefined;
+    });
+    return tree;
+  }
+
+  /** c=DE, o=... : the ancestors of the CA entries that are not published entries themselves; and the CA keys. */
+  private async loadUpperTree(): Promise<UpperTree> {
     const cas = await this.store.listCas();
     const published = new Set(cas.map((ca) => ca.dnKey));
     const containers = new Map<string, LdapEntry>();
@@ -197,15 +252,47 @@ export class DirectoryLdapServer {
         if (!published.has(key) && !containers.has(key)) containers.set(key, containerEntry(ancestor, key));
       }
     }
-    return new Map([...containers.entries()].sort(([a], [b]) => a.split(',').length - b.split(',').length));
+    const sorted = new Map([...containers.entries()].sort(([a], [b]) => a.split(',').length - b.split(',').length));
+    return { containers: sorted, caKeys: published };
   }
 }
 
+/**
+ * ldapjs writes every message of an answer on its own (each entry, then the SearchResultDone): one system call and
+ * one TCP segment each. Corking the socket for the rest of the tick sends the messages written together at once.
+ */
+function coalesceWrites(socket: GuardedSocket): void {
+  const { cork, uncork, write } = socket;
+  if (!cork || !uncork || !write) return;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    uncork.call(socket);
+  };
+  socket.write = (...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      cork.call(socket);
+      process.nextTick(flush);
+    }
+    return write.apply(socket, args);
+  };
+}
+
+const SCOPES: Record<string, 'base' | 'one' | 'sub'> = { '0': 'base', base: 'base', '1': 'one', one: 'one', single: 'one', '2': 'sub', sub: 'sub', subtree: 'sub' };
+
+/** The search scope by name, whichever form ldapjs hands over (its parser resolves names to the enumeration). */
+function scopeOf(scope: number | string): 'base' | 'one' | 'sub' {
+  const named = SCOPES[String(scope).toLowerCase()];
+  if (!named) throw new ProtocolError(`unknown search scope ${String(scope)}`);
+  return named;
+}
+
 function inScope(key: string, baseKey: string, scope: 'one' | 'sub'): boolean {
+  if (scope === 'sub') return baseKey === '' || key === baseKey || key.endsWith(`,${baseKey}`);
+  // Only a one-level search needs the parent (parsing a DN is a visible share of a search's CPU).
   const parent = parseDirectoryDn(key).parent();
-  const parentKey = parent ? dnKey(parent) : '';
-  if (scope === 'one') return parentKey === baseKey;
-  return baseKey === '' || key === baseKey || key.endsWith(`,${baseKey}`);
+  return (parent ? dnKey(parent) : '') === baseKey;
 }
 
 /** The page size and resume position of a paged-results request (RFC 2696); no control: one answer. */
