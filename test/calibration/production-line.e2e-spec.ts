@@ -4,6 +4,9 @@
  * running as in production (dist/apps/sub-ca, HTTPS with client certificates, PostgreSQL, SoftHSM2). Every
  * certificate verifies with `openssl verify`; repeating a batch issues nothing; killing the service in the middle of
  * a batch and repeating it after the restart leaves every meter with exactly one certificate and no serial twice.
+ * The sub-CA publishes to the directory service (dist/apps/directory, its own PostgreSQL database) running beside it:
+ * every meter is then found with Debian's ldapsearch by its meter id, with the very certificate the line wrote, and
+ * the sub-CA certificate `openssl verify` chains through is the one the directory serves.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,17 +15,25 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { createCalibrationPki, type CalibrationPki } from '../../bench/calibration/calibration-pki';
+import { CALIBRATION_CA, createCalibrationPki, type CalibrationPki } from '../../bench/calibration/calibration-pki';
 import { onboardManufacturer, type Manufacturer } from '../../bench/calibration/manufacturer';
 import { meterId } from '../../bench/calibration/meter-ids';
 import { startTlsSubCa, type TlsSubCaProcess } from '../../bench/calibration/tls-sub-ca-process';
+import { startDirectoryProcess, type DirectoryProcess } from '../../bench/lib/directory-process';
+import { ldapSearch, textOf } from '../directory/support/ldap-search';
+import { waitUntil } from '../directory/support/wait-until';
 import { describePostgres } from '../persistence/support/describe-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
 const HOOKS = join(ROOT, 'libs/persistence/src/tools/typescript-hooks.cjs');
-const CLI = join(ROOT, 'apps/cli/src/main.ts');
+/** The CLI from source, or SMPKI_CLI_MAIN: a build elsewhere (like SMPKI_SUB_CA_MAIN for the services). */
+const CLI_RUNNER = process.env.SMPKI_CLI_MAIN ? [process.env.SMPKI_CLI_MAIN] : ['--require', HOOKS, join(ROOT, 'apps/cli/src/main.ts')];
 const FLAG_ID = 'EMH';
+/** The calibration CA's entry in the directory: cn, o and c of its subject (docs/DIRECTORY.md); meters sit below it. */
+const CA_DN = 'cn=SM-Test-Calibration.CA,o=SM-Test-PKI-DE,c=DE';
+/** Generous: the publisher drains in the background, the machine is shared. */
+const PUBLICATION_DEADLINE_MS = 120_000;
 const run = promisify(execFile);
 
 interface CliRun {
@@ -53,15 +64,19 @@ describePostgres('production line: smpki meters register over mutual TLS', () =>
   let work: string;
   let pki: CalibrationPki;
   let db: TestDatabase;
+  let directoryDb: TestDatabase;
+  let directory: DirectoryProcess;
   let service: TlsSubCaProcess;
   let manufacturer: Manufacturer;
 
   const cliArgs = (file: string, out: string, extra: string[] = []): string[] => [
-    '--require', HOOKS, CLI, 'meters', 'register', '--url', service.baseUrl, '--cert', manufacturer.certFile, '--key', manufacturer.keyFile,
+    ...CLI_RUNNER, 'meters', 'register', '--url', service.baseUrl, '--cert', manufacturer.certFile, '--key', manufacturer.keyFile,
     '--ca', pki.tls.caFile, '--file', file, '--out', out, ...extra,
   ];
   const startService = async (port?: number) =>
-    (service = await startTlsSubCa({ pki, dataDir: join(work, 'data'), databaseUrl: db.url, hsmWorkers: 2, ...(port !== undefined && { port }) }));
+    (service = await startTlsSubCa({
+      pki, dataDir: join(work, 'data'), databaseUrl: db.url, hsmWorkers: 2, env: { SMPKI_DIRECTORY_URL: directory.baseUrl }, ...(port !== undefined && { port }),
+    }));
 
   function smpki(args: string[]): { done: Promise<CliRun>; kill(): void } {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -83,18 +98,36 @@ describePostgres('production line: smpki meters register over mutual TLS', () =>
     }
   }
 
+  /** Until the directory acknowledged every outbox row (the sub-CA marks a row published only then). */
+  const publicationDrained = () =>
+    waitUntil(
+      'the outbox published to the directory',
+      async () => Number((await query<{ count: string }>(`SELECT COUNT(*) AS count FROM publication_outbox WHERE published_at IS NULL`))[0]!.count),
+      (pending) => pending === 0,
+      PUBLICATION_DEADLINE_MS,
+    );
+
+  /** The meter's entries in the directory, found as a head end would: ldapsearch by meter id below the CA. */
+  const directoryCertificatesOf = async (id: string): Promise<Buffer[]> => {
+    const entries = await ldapSearch({ url: directory.ldapUrl, base: CA_DN, scope: 'sub', filter: `(serialNumber=${id})`, attributes: ['userCertificate;binary'] });
+    return entries.flatMap((entry) => entry.attributes.get('userCertificate;binary') ?? []);
+  };
+
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'smpki-production-line-'));
     mkdirSync(join(work, 'data'));
+    mkdirSync(join(work, 'directory'));
     pki = await createCalibrationPki(work, 'smpki-line');
-    db = await createTestDatabase('smpki_production_line');
+    [db, directoryDb] = await Promise.all([createTestDatabase('smpki_production_line'), createTestDatabase('smpki_production_line_directory')]);
+    directory = await startDirectoryProcess({ pki, dataDir: join(work, 'directory'), databaseUrl: directoryDb.url });
     await startService();
     manufacturer = await onboardManufacturer({ baseUrl: service.baseUrl, caFile: pki.tls.caFile, adminToken: pki.adminToken, dir: work, name: 'EMH metering GmbH', gln: '4012345000009', flagId: FLAG_ID });
   }, 120_000);
 
   afterAll(async () => {
     await service?.stop();
-    await db?.drop();
+    await directory?.stop();
+    await Promise.all([db?.drop(), directoryDb?.drop()]);
     pki?.remove();
     rmSync(work, { recursive: true, force: true });
   });
@@ -108,7 +141,21 @@ describePostgres('production line: smpki meters register over mutual TLS', () =>
     expect(first.stderr).not.toContain('refused');
     expect(first.stdout).toContain('issued 50, existing 0, refused 0, failed 0');
     expect(first.code).toBe(0);
-    const chain = join(out, 'chain.pem');
+    // Found in the directory: by meter id, once, the very certificate the line wrote.
+    await publicationDrained();
+    for (const id of meterIds) {
+      const written = new X509Certificate(readFileSync(join(out, `${id}.pem`))).raw;
+      expect({ id, found: await directoryCertificatesOf(id) }).toEqual({ id, found: [written] });
+    }
+    // The sub-CA certificate as the directory serves it (HTTP and LDAP) is the CLI's chain; openssl chains through it.
+    const served = await fetch(`${directory.baseUrl}/ca/${CALIBRATION_CA}.cer`);
+    expect(served.status).toBe(200);
+    const caCertificate = new X509Certificate(Buffer.from(await served.arrayBuffer()));
+    const caEntries = await ldapSearch({ url: directory.ldapUrl, base: CA_DN, scope: 'base', attributes: ['cACertificate;binary'] });
+    expect(caEntries.find((entry) => entry.dn === CA_DN)?.attributes.get('cACertificate;binary')).toEqual([caCertificate.raw]);
+    expect(caCertificate.raw).toEqual(new X509Certificate(readFileSync(join(out, 'chain.pem'))).raw);
+    const chain = join(dir, 'directory-ca.pem');
+    writeFileSync(chain, caCertificate.toString());
     for (const id of meterIds) {
       const pem = join(out, `${id}.pem`);
       const verified = await run('openssl', ['verify', '-CAfile', pki.rootFile, '-untrusted', chain, pem]);
@@ -188,5 +235,15 @@ describePostgres('production line: smpki meters register over mutual TLS', () =>
       const serial = new X509Certificate(readFileSync(join(out, `${id}.pem`))).serialNumber.toLowerCase().replace(/^0+/, '');
       expect(serial).toBe(serialOf.get(id)!.replace(/^0+/, ''));
     }
+
+    // The directory stayed up through the crash: once the outbox drained it holds every meter exactly once (both
+    // batches), each with its current certificate: the one the line holds.
+    await publicationDrained();
+    const published = await ldapSearch({ url: directory.ldapUrl, base: CA_DN, scope: 'sub', filter: '(objectClass=pkiUser)', attributes: ['serialNumber', 'userCertificate;binary'] });
+    const publishedIds = published.map((entry) => textOf(entry, 'serialNumber'));
+    expect(publishedIds).toHaveLength(1050);
+    expect(new Set(publishedIds).size).toBe(1050);
+    const certificateOf = new Map(published.map((entry) => [textOf(entry, 'serialNumber'), entry.attributes.get('userCertificate;binary')]));
+    for (const id of meterIds) expect({ id, found: certificateOf.get(id) }).toEqual({ id, found: [new X509Certificate(readFileSync(join(out, `${id}.pem`))).raw] });
   }, 600_000);
 });
