@@ -4,7 +4,8 @@
  * its own PostgreSQL database). The directory is killed (SIGKILL) once and stopped (SIGTERM) once; meanwhile the CA
  * goes on acknowledging certificates, revokes some and signs CRLs. Once the directory is back on the same ports and
  * database and the outbox has drained, the directory holds exactly what the CA issued: every certificate once, none
- * lost, none extra, the revoked ones marked revoked, and the CA's latest CRL over HTTP and LDAP, verifying.
+ * lost, none extra, the revoked ones marked revoked, and the CA's latest CRL over HTTP and LDAP, verifying. A second
+ * directory replica started on the same database then serves the same entries and CRL (horizontal scaling).
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -205,6 +206,17 @@ describePostgres('publication outage: the directory stops and comes back while t
     expect(issued.filter((row) => row.status === 'revoked').map((row) => serialKey(row.serial)).sort()).toEqual(revoked.map(serialKey).sort());
 
     await expectLatestCrl(directory!, crlNumbers.at(-1)!, revoked, work);
+
+    // Horizontal scaling: a second replica on the same database serves the same content over LDAP and HTTP.
+    const replica = await startDirectoryProcess({ pki, dataDir: join(work, 'replica'), databaseUrl: directoryDb.url });
+    try {
+      const fromReplica = await ldapSearch({ url: replica.ldapUrl, base: CA_DN, scope: 'one', filter: '(objectClass=pkiUser)', attributes: ['smpkiCertificateSerial', 'smpkiRevoked', 'userCertificate;binary'] });
+      const view = (list: LdapEntry[]) => list.map((entry) => [entry.dn, textOf(entry, 'smpkiRevoked'), entry.attributes.get('userCertificate;binary')]).sort();
+      expect(view(fromReplica)).toEqual(view(entries));
+      await expectLatestCrl(replica, crlNumbers.at(-1)!, revoked, work);
+    } finally {
+      await replica.stop();
+    }
   }), 180_000);
 });
 
