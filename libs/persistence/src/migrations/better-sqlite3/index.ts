@@ -9,3 +9,4 @@ import { DirectoryEntries1795306618737 } from './1795306618737-DirectoryEntries'
 import { DirectoryCaseIgnoreKeys1795309950741 } from './1795309950741-DirectoryCaseIgnoreKeys';
 
 /** Every SQLite migration, oldest first. */
+export const SQLITE_MIGRATIONS: ReadonlyArray<new () => MigrationInterface> = [AuditTrail1795292355526, AuthBootstrapCredential1795293258681, AuditEventActionIndex1795293280238, CaIssuance1795295072533, MeterRegistry1795304719416, DirectoryEntries1795306618737, DirectoryCaseIgnoreKeys1795309950741];
