@@ -26,6 +26,7 @@ import { lintCertificates, type LintCommandOptions } from './commands/lint.comma
 import { metersRegister, type MetersRegisterOptions } from './commands/meters.command';
 import { rootCaCeremony, rootCaCertify, rootCaCrl, rootCaRevoke, rootCaRollover } from './commands/root-ca.command';
 import { subCaRequest, type SubCaRequestOptions } from './commands/sub-ca.command';
+import { skmImport, skmShipmentPack, type ShipmentPackOptions, type SkmImportOptions } from './skm/shipment-commands';
 
 // `meters register` is a TLS client: a sub-CA with a brainpool server certificate would crash Node without it.
 installBrainpoolLegacyCertificateFix();
@@ -185,5 +186,34 @@ meters
       process.exitCode = 2;
     }
   });
+
+const skm = program.command('skm').description('the secure key manager (SKM) over HTTP');
+/** SKM commands need no service configuration: files and HTTP only. */
+function plain<O>(run: (options: O) => number | Promise<number>) {
+  return async (options: O): Promise<void> => {
+    try {
+      process.exitCode = await run(options);
+    } catch (error) {
+      process.stderr.write(`smpki: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  };
+}
+skm
+  .command('import')
+  .description('import a key shipment (CMS envelope, DER) into the SKM, in slices with a progress bar; safe to re-run')
+  .requiredOption('--url <url>', 'the SKM, e.g. https://skm.example:3443')
+  .requiredOption('--file <p7m>', 'the envelope made with openssl cms -encrypt to GET /v1/encryption-certificate')
+  .requiredOption('--token <token>', 'bearer token of a msp-security-manager')
+  .option('--slice <n>', 'keys per request (at most 5000)', '1000')
+  .action(plain((options: SkmImportOptions) => skmImport(options, out)));
+skm
+  .command('shipment')
+  .description('key shipments for manufacturers')
+  .command('pack')
+  .description('clear keys (CSV meterId,kind,key[,kcv]) into the SKM shipment format, to be encrypted with openssl cms')
+  .requiredOption('--in <csv>', 'the clear keys')
+  .requiredOption('--out <file>', 'the shipment (binary)')
+  .action(plain((options: ShipmentPackOptions) => skmShipmentPack(options, out)));
 
 void program.parseAsync(process.argv);

@@ -86,6 +86,32 @@ export interface GcmResult {
   tag: Buffer;
 }
 
+/** Hash of the ANSI X9.63 KDF in CMS key agreement (RFC 5753: dhSinglePass-stdDH-sha1kdf / -sha256kdf). */
+export type KdfHash = 'SHA-1' | 'SHA-256';
+
+/**
+ * Ephemeral-static ECDH with the X9.63 KDF (RFC 5753 KeyAgreeRecipientInfo): the KEK is
+ * Hash(Z || 00000001 || sharedInfo) truncated to the wrap key size (AES-128, id-aes128-wrap).
+ */
+export interface KeyAgreement {
+  hash: KdfHash;
+  /** DER ECC-CMS-SharedInfo, the KDF's other input. */
+  sharedInfo: Uint8Array;
+}
+
+/** One AES-128 key that was a 16-byte block of an AES-CBC plaintext. */
+export interface KeyBlockResult {
+  /** Index of the 16-byte block in the ciphertext. */
+  block: number;
+  /** The key, RFC 3394 under the wrapping key the caller named. */
+  wrapped: WrappedKey;
+  /** First 3 bytes of AES-ECB(key, 0^128), uppercase hex, computed in the token. */
+  kcv: string;
+}
+
+/** A piece of an AES-CBC plaintext built in the token: data (multiple of 16 bytes) or a key (one block). */
+export type CbcSegment = { data: Uint8Array } | { key: KeyInput };
+
 export interface KeyManagerHealth {
   ok: boolean;
   token: string;
@@ -102,6 +128,18 @@ export interface KeyManager {
   verify(spki: Buffer, data: Uint8Array, signature: Buffer, hash?: HashAlgorithm): Promise<boolean>;
   /** ECDH (CKM_ECDH1_DERIVE, CKD_NULL) with a token private key; returns the shared secret x-coordinate. */
   deriveSharedSecret(privateKeyUri: string, peerPoint: Buffer): Promise<Buffer>;
+
+  /**
+   * CMS key agreement, recipient side: ECDH of `privateKeyUri` with `ephemeralPoint`, the X9.63 KDF, and the RFC 3394
+   * unwrap of `wrapped` (the content-encryption key) under the KEK; the CEK is returned wrapped under
+   * `wrappingKeyUri`. HsmError 'integrity' when the CEK does not unwrap (another recipient, tampered envelope).
+   */
+  unwrapWithKeyAgreement(privateKeyUri: string, ephemeralPoint: Buffer, agreement: KeyAgreement, wrapped: Buffer, wrappingKeyUri: string): Promise<WrappedKey>;
+  /**
+   * CMS key agreement, originator side: an ephemeral key pair on `curve` (session objects), ECDH with
+   * `recipientPoint`, the X9.63 KDF and the RFC 3394 wrap of `key` (AES-128, wrappable) under the KEK.
+   */
+  wrapWithKeyAgreement(key: KeyInput, curve: Curve, recipientPoint: Buffer, agreement: KeyAgreement): Promise<{ ephemeralPoint: Buffer; wrapped: Buffer }>;
 
   // --- AES keys ------------------------------------------------------------------------------------------------
   createAesKey(uri: string, options: CreateAesKeyOptions): Promise<KeyInfo>;
@@ -141,6 +179,14 @@ export interface KeyManager {
   aesCbcDecrypt(key: KeyInput, iv: Uint8Array, ciphertext: Uint8Array): Promise<Buffer>;
   /** Encrypts one 16-byte block with AES-ECB (key derivation schemes such as DLMS/OMS need it). */
   aesEcbEncryptBlock(key: KeyInput, block: Uint8Array): Promise<Buffer>;
+
+  /**
+   * AES-CBC decryption of `ciphertext` in which the blocks numbered in `keyBlocks` hold AES-128 keys: those come back
+   * only wrapped under `wrappingKeyUri` (with their KCV), every other block decrypted, key blocks as zeros.
+   */
+  aesCbcDecryptKeyBlocks(key: KeyInput, iv: Uint8Array, ciphertext: Uint8Array, keyBlocks: readonly number[], wrappingKeyUri: string): Promise<{ plaintext: Buffer; keys: KeyBlockResult[] }>;
+  /** AES-CBC encryption of a plaintext of data and keys; key segments are encrypted by C_WrapKey (CKM_AES_CBC). */
+  aesCbcEncryptKeyBlocks(key: KeyInput, iv: Uint8Array, segments: readonly CbcSegment[]): Promise<Buffer>;
 
   // --- lookup and lifecycle ------------------------------------------------------------------------------------
   findKey(uri: string): Promise<KeyInfo | undefined>;

@@ -1,11 +1,14 @@
 import type { AuditTrail } from '@smpki/audit';
 import type {
   AesKeyBits,
+  CbcSegment,
   CreateAesKeyOptions,
   Curve,
   EcPublicKey,
   GcmResult,
   HashAlgorithm,
+  KeyAgreement,
+  KeyBlockResult,
   KeyInfo,
   KeyedAad,
   KeyInput,
@@ -76,6 +79,18 @@ export class AuditedKeyManager implements KeyManager {
   }
   deriveSharedSecret(privateKeyUri: string, peerPoint: Buffer): Promise<Buffer> {
     return this.keys.deriveSharedSecret(privateKeyUri, peerPoint);
+  }
+  unwrapWithKeyAgreement(privateKeyUri: string, ephemeralPoint: Buffer, agreement: KeyAgreement, wrapped: Buffer, wrappingKeyUri: string): Promise<WrappedKey> {
+    return this.keys.unwrapWithKeyAgreement(privateKeyUri, ephemeralPoint, agreement, wrapped, wrappingKeyUri);
+  }
+  wrapWithKeyAgreement(key: KeyInput, curve: Curve, recipientPoint: Buffer, agreement: KeyAgreement): Promise<{ ephemeralPoint: Buffer; wrapped: Buffer }> {
+    return this.keys.wrapWithKeyAgreement(key, curve, recipientPoint, agreement);
+  }
+  aesCbcDecryptKeyBlocks(key: KeyInput, iv: Uint8Array, ciphertext: Uint8Array, keyBlocks: readonly number[], wrappingKeyUri: string): Promise<{ plaintext: Buffer; keys: KeyBlockResult[] }> {
+    return this.keys.aesCbcDecryptKeyBlocks(key, iv, ciphertext, keyBlocks, wrappingKeyUri);
+  }
+  aesCbcEncryptKeyBlocks(key: KeyInput, iv: Uint8Array, segments: readonly CbcSegment[]): Promise<Buffer> {
+    return this.keys.aesCbcEncryptKeyBlocks(key, iv, segments);
   }
   generateWrappedAesKey(wrappingKeyUri: string, bits: AesKeyBits): Promise<WrappedKey> {
     return this.keys.generateWrappedAesKey(wrappingKeyUri, bits);

@@ -11,3 +11,16 @@ export {
   type VerifiedSignedData,
 } from './verify-signed-data';
 export { encodeSignedData, type SignFunction, type SignedDataInput } from './encode-signed-data';
+export {
+  eccCmsSharedInfo,
+  encodeKeyAgreeEnvelope,
+  ID_AES128_CBC,
+  ID_AES128_WRAP,
+  KEY_AGREEMENT_OIDS,
+  parseKeyAgreeEnvelope,
+  recipientMatches,
+  type CmsKdfHash,
+  type CmsRecipientId,
+  type KeyAgreeEnvelope,
+  type KeyAgreeEnvelopeInput,
+} from './key-agree-envelope';

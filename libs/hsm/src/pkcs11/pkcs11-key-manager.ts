@@ -10,6 +10,9 @@ import type {
   EcPublicKey,
   GcmResult,
   HashAlgorithm,
+  CbcSegment,
+  KeyAgreement,
+  KeyBlockResult,
   KeyInfo,
   KeyedAad,
   KeyInput,
@@ -156,6 +159,22 @@ export class Pkcs11KeyManager implements KeyManager {
     const key = this.keyRef(privateKeyUri);
     checkPeerPoint(peerPoint);
     return this.call<Uint8Array>({ op: 'deriveSharedSecret', key, peerPoint }, `ECDH with ${privateKeyUri}`).then(toBuffer);
+  }
+
+  async unwrapWithKeyAgreement(privateKeyUri: string, ephemeralPoint: Buffer, agreement: KeyAgreement, wrapped: Buffer, wrappingKeyUri: string): Promise<WrappedKey> {
+    const key = this.keyRef(privateKeyUri);
+    checkPeerPoint(ephemeralPoint);
+    checkWrappedLength(wrapped, 128);
+    const call: WorkerCall = { op: 'unwrapWithKeyAgreement', key, ephemeralPoint, hash: agreement.hash, sharedInfo: agreement.sharedInfo, wrapped, wrappingKey: this.keyRef(wrappingKeyUri) };
+    return this.call<WrappedKey>(call, `CMS key agreement with ${privateKeyUri}`).then(wrappedFromWorker);
+  }
+
+  async wrapWithKeyAgreement(key: KeyInput, curve: Curve, recipientPoint: Buffer, agreement: KeyAgreement): Promise<{ ephemeralPoint: Buffer; wrapped: Buffer }> {
+    checkCurve(curve);
+    checkPeerPoint(recipientPoint);
+    const call: WorkerCall = { op: 'wrapWithKeyAgreement', key: this.keyInputRef(key), curve, recipientPoint, hash: agreement.hash, sharedInfo: agreement.sharedInfo };
+    const result = await this.call<{ ephemeralPoint: Uint8Array; wrapped: Uint8Array }>(call, `CMS key agreement for ${describeKey(key)}`);
+    return { ephemeralPoint: toBuffer(result.ephemeralPoint), wrapped: toBuffer(result.wrapped) };
   }
 
   // --- AES keys ------------------------------------------------------------------------------------------------
@@ -313,6 +332,30 @@ export class Pkcs11KeyManager implements KeyManager {
 
   private requireDebugHooks(): void {
     if (!debugHooksEnabled()) throw new HsmError('invalid-input', 'debug hooks exist only under NODE_ENV=test');
+  }
+
+  async aesCbcDecryptKeyBlocks(
+    key: KeyInput,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    keyBlocks: readonly number[],
+    wrappingKeyUri: string,
+  ): Promise<{ plaintext: Buffer; keys: KeyBlockResult[] }> {
+    checkCbc(iv, ciphertext);
+    const blocks = ciphertext.length / 16;
+    if (keyBlocks.some((index) => !Number.isInteger(index) || index < 0 || index >= blocks) || new Set(keyBlocks).size !== keyBlocks.length) {
+      throw new HsmError('invalid-input', `key blocks must be distinct block numbers below ${blocks}`);
+    }
+    const call: WorkerCall = { op: 'cbcDecryptKeyBlocks', key: this.keyInputRef(key), iv, data: ciphertext, keyBlocks: [...keyBlocks], wrappingKey: this.keyRef(wrappingKeyUri) };
+    const result = await this.call<{ plaintext: Uint8Array; keys: KeyBlockResult[] }>(call, `AES-CBC decryption of key blocks with ${describeKey(key)}`);
+    return { plaintext: toBuffer(result.plaintext), keys: result.keys.map((entry) => ({ ...entry, wrapped: wrappedFromWorker(entry.wrapped) })) };
+  }
+
+  async aesCbcEncryptKeyBlocks(key: KeyInput, iv: Uint8Array, segments: readonly CbcSegment[]): Promise<Buffer> {
+    for (const segment of segments) if ('data' in segment) checkCbc(iv, segment.data);
+    const refs = segments.map((segment) => ('data' in segment ? { data: segment.data } : { key: this.keyInputRef(segment.key) }));
+    const call: WorkerCall = { op: 'cbcEncryptKeyBlocks', key: this.keyInputRef(key), iv, segments: refs };
+    return this.call<Uint8Array>(call, `AES-CBC encryption of key blocks with ${describeKey(key)}`).then(toBuffer);
   }
 
   private call<T>(call: WorkerCall, action: string): Promise<T> {

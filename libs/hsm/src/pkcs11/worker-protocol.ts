@@ -2,7 +2,7 @@
  * Messages between the key manager (main thread) and its PKCS#11 worker threads. Everything here must survive
  * structured cloning: plain objects, numbers, strings and byte arrays (Buffers arrive as Uint8Array).
  */
-import type { AesKeyBits, CreateAesKeyOptions, Curve, HashAlgorithm, KeyInfo, SignatureFormat } from '../key-manager';
+import type { AesKeyBits, CreateAesKeyOptions, Curve, HashAlgorithm, KdfHash, KeyInfo, SignatureFormat } from '../key-manager';
 import type { HsmErrorData } from '../hsm-error';
 import type { Pkcs11ObjectType } from '../pkcs11-uri';
 
@@ -54,6 +54,10 @@ export type WorkerCall =
   | { op: 'unwrapKey'; wrapped: WrappedKeyRef; target: KeyRef; options: CreateAesKeyOptions }
   | { op: 'rewrapKey'; wrapped: WrappedKeyRef; newWrappingKey: KeyRef }
   | { op: 'wrapKeyUnder'; kek: KeyInputRef; key: KeyInputRef }
+  | { op: 'unwrapWithKeyAgreement'; key: KeyRef; ephemeralPoint: Uint8Array; hash: KdfHash; sharedInfo: Uint8Array; wrapped: Uint8Array; wrappingKey: KeyRef }
+  | { op: 'wrapWithKeyAgreement'; key: KeyInputRef; curve: Curve; recipientPoint: Uint8Array; hash: KdfHash; sharedInfo: Uint8Array }
+  | { op: 'cbcDecryptKeyBlocks'; key: KeyInputRef; iv: Uint8Array; data: Uint8Array; keyBlocks: number[]; wrappingKey: KeyRef }
+  | { op: 'cbcEncryptKeyBlocks'; key: KeyInputRef; iv: Uint8Array; segments: Array<{ data: Uint8Array } | { key: KeyInputRef }> }
   | { op: 'deriveAesKeysByCmac'; base: KeyInputRef; blocks: Uint8Array[]; wrappingKey: KeyRef }
   | {
       op: 'aes';

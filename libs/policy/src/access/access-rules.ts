@@ -18,13 +18,17 @@ export type AccessRules = Readonly<Partial<Record<Role, readonly string[]>>>;
 export const DEFAULT_ACCESS_RULES: AccessRules = {
   // Onboarding manufacturers includes their mutual-TLS credential (registry.manufacturer.credential.issue): the
   // only certificates the administrator gets issued, under the fixed credential profile, never meter certificates.
-  administrator: ['auth.*', 'platform.*', 'registry.manufacturer.*'],
+  // SKM tenants and who acts for them, but no key of any tenant (skm.key.* belongs to the tenants' own staff).
+  administrator: ['auth.*', 'platform.*', 'registry.manufacturer.*', 'skm.tenant.*'],
   'ca-operator': ['ca.*', 'rootca.*', 'registry.meter.read', 'registry.manufacturer.read', 'platform.info.read'],
   auditor: ['audit.*', 'ca.lint', 'registry.meter.read', 'registry.manufacturer.read', 'platform.info.read'],
   // Its own meters only: the registry scopes every meter command to the manufacturer of the client certificate.
   manufacturer: ['registry.meter.*', 'platform.info.read'],
-  'msp-security-manager': ['skm.key.export', 'platform.info.read'],
-  'msp-operator': ['platform.info.read'],
+  // The keys of its own tenant only: the SKM scopes every key command to the tenant the caller is bound to.
+  'msp-security-manager': ['skm.key.*', 'skm.transport-key.*', 'skm.master.rotate', 'skm.provider-change.run', 'platform.info.read'],
+  // Operations (and the head-end systems acting for it): reads key states, records the meter's confirmation of a key
+  // change, and uses the keys through the crypto service; no key leaves through it.
+  'msp-operator': ['skm.key.read', 'skm.key.confirm', 'skm.crypto.*', 'platform.info.read'],
   'gateway-administrator': ['platform.info.read'],
   'directory-reader': ['platform.info.read'],
   // The CA services' publishers write into the directory and do nothing else.

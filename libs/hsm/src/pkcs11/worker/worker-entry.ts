@@ -10,6 +10,8 @@ import { ControlSlot, MUTATING_OPS, type MainToWorker, type WorkerCall, type Wor
 import { aesOperation, createAesKey, generateWrappedAesKey, importAesKey, rewrapKey, unwrapKey, wrapKey, wrapKeyUnder } from './aes-operations';
 import { deriveAesKeysByCmac } from './cmac-derivation';
 import { createEcKeyPair, deriveSharedSecret, getPublicKey, sign } from './ec-operations';
+import { unwrapWithKeyAgreement, wrapWithKeyAgreement } from './key-agreement';
+import { cbcDecryptKeyBlocks, cbcEncryptKeyBlocks } from './key-blocks';
 import { KeyHandles } from './key-handles';
 import { destroyKey, findKey, health, listKeys } from './object-operations';
 import { probeModule } from './probe';
@@ -45,6 +47,14 @@ function run(ctx: WorkerContext, call: WorkerCall, retry: boolean): unknown {
       return wrapKeyUnder(ctx, call);
     case 'deriveAesKeysByCmac':
       return deriveAesKeysByCmac(ctx, call);
+    case 'unwrapWithKeyAgreement':
+      return unwrapWithKeyAgreement(ctx, call);
+    case 'wrapWithKeyAgreement':
+      return wrapWithKeyAgreement(ctx, call);
+    case 'cbcDecryptKeyBlocks':
+      return cbcDecryptKeyBlocks(ctx, call);
+    case 'cbcEncryptKeyBlocks':
+      return cbcEncryptKeyBlocks(ctx, call);
     case 'generateWrappedAesKey':
       return generateWrappedAesKey(ctx, call);
     case 'wrapKey':

@@ -7,6 +7,8 @@ import { CaIssuance1795295072533 } from './1795295072533-CaIssuance';
 import { MeterRegistry1795304719416 } from './1795304719416-MeterRegistry';
 import { DirectoryEntries1795306618737 } from './1795306618737-DirectoryEntries';
 import { DirectoryCaseIgnoreKeys1795309950741 } from './1795309950741-DirectoryCaseIgnoreKeys';
+import { SkmKeyHierarchy1795310805109 } from './1795310805109-SkmKeyHierarchy';
+import { SkmInvocationCounters1795311568946 } from './1795311568946-SkmInvocationCounters';
 
 /** Every PostgreSQL migration, oldest first. */
-export const POSTGRES_MIGRATIONS: ReadonlyArray<new () => MigrationInterface> = [AuditTrail1795292355526, AuthBootstrapCredential1795293258681, AuditEventActionIndex1795293280238, CaIssuance1795295072533, MeterRegistry1795304719416, DirectoryEntries1795306618737, DirectoryCaseIgnoreKeys1795309950741];
+export const POSTGRES_MIGRATIONS: ReadonlyArray<new () => MigrationInterface> = [AuditTrail1795292355526, AuthBootstrapCredential1795293258681, AuditEventActionIndex1795293280238, CaIssuance1795295072533, MeterRegistry1795304719416, DirectoryEntries1795306618737, DirectoryCaseIgnoreKeys1795309950741, SkmKeyHierarchy1795310805109, SkmInvocationCounters1795311568946];

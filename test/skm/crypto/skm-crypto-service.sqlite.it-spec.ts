@@ -1,0 +1,5 @@
+import { skmCryptoServiceSuite } from './skm-crypto-service-suite';
+
+describe('SKM crypto service on SQLite', () => {
+  skmCryptoServiceSuite('sqlite');
+});
