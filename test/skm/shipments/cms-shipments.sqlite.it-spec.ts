@@ -42,7 +42,8 @@ describe('SKM key shipments in CMS envelopes (SoftHSM2, SQLite)', () => {
     await call('post', `/v1/tenants/${tenant.body.id}/members`, admin, { subject: 'security-a' });
     const transport = await call('post', '/v1/transport-keys', security, { name: 'hes-1', counterparty: 'head-end', bits: 128, components: splitIntoComponents(TRANSPORT) });
     expect(transport.status).toBe(201);
-    const certificate = await call('get', '/v1/encryption-certificate', security);
+    // Public: a manufacturer fetches it without an account at the SKM.
+    const certificate = await request(skm.app.getHttpServer()).get('/v1/encryption-certificate');
     expect(certificate.status).toBe(200);
     writeFileSync(join(dir, 'skm-enc.pem'), certificate.text);
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1', '-nodes', '-keyout', join(dir, 'other.key'), '-out', join(dir, 'other.pem'), '-subj', '/CN=other', '-days', '2'], { stdio: 'ignore' });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Command, CurrentPrincipal, type Principal } from '@smpki/auth';
+import { Command, CurrentPrincipal, Public, type Principal } from '@smpki/auth';
 import { ShipmentExportService, ShipmentImportService, SkmEncryptionIdentity } from '@smpki/skm';
 import { TenantCallers } from '../keys/tenant-callers';
 import { ExportShipmentDto, ImportShipmentDto } from './shipment.dtos';
@@ -17,8 +17,9 @@ export class ShipmentsController {
     private readonly exports: ShipmentExportService,
   ) {}
 
+  // Public like a CA certificate: manufacturers encrypt to it without an account at the SKM.
   @Get('encryption-certificate')
-  @Command('skm.key.import')
+  @Public()
   @Header('Content-Type', 'application/x-pem-file')
   @ApiOperation({ summary: 'The certificate (brainpoolP256r1, key in the HSM) manufacturers encrypt key shipments to' })
   async certificate(): Promise<string> {
