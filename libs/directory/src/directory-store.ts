@@ -26,6 +26,97 @@ interface PgPool {
 /** Prepared-statement names by SQL text (few: the search path's WHERE clauses and page sizes). */
 const STATEMENT_NAMES = new Map<string, string>();
 
+/** The most statements one batched query answers. */
+const MAX_BATCH = 64;
+
+/** `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...). */
+function numbered(sql: string): string {
+  let placeholder = 0;
+  return sql.replace(/\?/g, () => `$${++placeholder}`);
+}
+
+function statementName(text: string): string {
+  let name = STATEMENT_NAMES.get(text);
+  if (name === undefined) {
+    name = `smpki_directory_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    STATEMENT_NAMES.set(text, name);
+  }
+  return name;
+}
+
+interface QueuedQuery {
+  parameters: string[];
+  resolve(rows: Array<Record<string, unknown>>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The same prepared SELECT (text parameters only) asked for several times in one turn of the event loop, as under
+ * concurrent LDAP searches, goes to PostgreSQL as one statement: the parameter sets unnested, each answered by its
+ * own LATERAL subquery (same WHERE, ORDER BY and LIMIT), the rows told apart by their parameter set's ordinal. A
+ * round trip to the database (two system calls each side and the server's per-statement work) costs more than a
+ * search's own CPU; one per turn instead of one per search leaves the CPU to the searches.
+ */
+class QueryBatches {
+  private readonly queued = new Map<string, QueuedQuery[]>();
+  private scheduled = false;
+
+  constructor(readonly pool: PgPool) {}
+
+  query(sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
+    if (!parameters.every((parameter): parameter is string => typeof parameter === 'string')) return this.single(sql, parameters);
+    return new Promise((resolve, reject) => {
+      const queue = this.queued.get(sql);
+      if (queue) queue.push({ parameters, resolve, reject });
+      else this.queued.set(sql, [{ parameters, resolve, reject }]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // After this turn's I/O callbacks: every search whose request arrived with this one is queued by then.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batches = [...this.queued.entries()];
+    this.queued.clear();
+    for (const [sql, queue] of batches) {
+      for (let from = 0; from < queue.length; from += MAX_BATCH) this.send(sql, queue.slice(from, from + MAX_BATCH));
+    }
+  }
+
+  private send(sql: string, queue: QueuedQuery[]): void {
+    if (queue.length === 1) {
+      const [only] = queue as [QueuedQuery];
+      this.single(sql, only.parameters).then(only.resolve, only.reject);
+      return;
+    }
+    const count = queue[0]!.parameters.length;
+    const names = Array.from({ length: count }, (_, index) => `smpki_p${index + 1}`);
+    let next = 0;
+    const inner = sql.replace(/\?/g, () => `batch.${names[next++]}`);
+    const arrays = names.map((_, index) => `$${index + 1}::text[]`).join(', ');
+    const text =
+      `SELECT batch.smpki_batch_index, answer.* FROM unnest(${arrays}) WITH ORDINALITY AS batch(${names.join(', ')}, smpki_batch_index) ` +
+      `CROSS JOIN LATERAL (${inner}) answer ORDER BY batch.smpki_batch_index, answer.dn_key`;
+    const values = names.map((_, index) => queue.map((query) => query.parameters[index]));
+    this.pool.query({ name: statementName(text), text, values }).then(
+      ({ rows }) => {
+        const answers = queue.map((): Array<Record<string, unknown>> => []);
+        for (const row of rows) answers[Number(row.smpki_batch_index) - 1]!.push(row);
+        queue.forEach((query, index) => query.resolve(answers[index]!));
+      },
+      (error: unknown) => queue.forEach((query) => query.reject(error)),
+    );
+  }
+
+  private async single(sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
+    const text = numbered(sql);
+    return (await this.pool.query({ name: statementName(text), text, values: parameters })).rows;
+  }
+}
+
 /** What one ingest batch did: every item is acknowledged; `unchanged` counts those older than (or equal to) the stored state. */
 export interface IngestResult {
   applied: number;
@@ -39,6 +130,7 @@ export interface IngestResult {
  */
 export class DirectoryStore {
   private caChanges = 0;
+  private batches?: QueryBatches;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -139,20 +231,14 @@ export class DirectoryStore {
 
   /**
    * PostgreSQL: straight on TypeORM's pg pool, `prepared` as a named statement (parsed and planned once per
-   * connection). SQLite: through TypeORM.
+   * connection), batched with the same statements of the same turn of the event loop. SQLite: through TypeORM.
    */
   private async rawQuery(sql: string, parameters: unknown[], prepared: boolean): Promise<Array<Record<string, unknown>>> {
     const pool = (this.dataSource.driver as { master?: PgPool }).master;
     if (this.dataSource.options.type !== 'postgres' || typeof pool?.query !== 'function') return this.dataSource.query(sql, parameters);
-    let placeholder = 0;
-    const text = sql.replace(/\?/g, () => `$${++placeholder}`);
-    if (!prepared) return (await pool.query({ text, values: parameters })).rows;
-    let name = STATEMENT_NAMES.get(text);
-    if (name === undefined) {
-      name = `smpki_directory_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-      STATEMENT_NAMES.set(text, name);
-    }
-    return (await pool.query({ name, text, values: parameters })).rows;
+    if (!prepared) return (await pool.query({ text: numbered(sql), values: parameters })).rows;
+    if (this.batches?.pool !== pool) this.batches = new QueryBatches(pool);
+    return this.batches.query(sql, parameters);
   }
 
   private async applyOne(manager: EntityManager, item: DirectoryItem, now: Date): Promise<boolean> {

@@ -101,4 +101,27 @@ export function directoryStoreSuite(openDatabase: TestDatabaseFactory): void {
     // The stored value keeps its case: LDAP answers the attribute as published.
     expect((await rows()).find((row) => row.meterIdKey === '1emh0000000001')?.meterId).toBe('1EMH0000000001');
   });
+
+  it('answers many reads asked at once each with its own rows, as when they are asked one by one (PostgreSQL batches them)', async () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `1EMH${String(index + 1).padStart(10, '0')}`);
+    await store.apply([ca(T1), ...ids.map((id) => meter(id, T1))]);
+    const caKey = CA_DN.toLowerCase();
+    const reads: Array<() => Promise<unknown>> = [
+      ...ids.map((id) => () => store.findByKey(`serialnumber=${id.toLowerCase()},${caKey}`)),
+      () => store.findByKey(`serialnumber=1emh9999999999,${caKey}`),
+      ...ids.map((id, index) => () => store.page('sub', caKey, '', 10, { attribute: 'serialnumber', value: index % 2 ? id : id.toLowerCase() })),
+      () => store.page('sub', caKey, `serialnumber=${ids[0]!.toLowerCase()},${caKey}`, 10, { attribute: 'serialnumber', value: ids[0]! }),
+      () => store.page('sub', 'o=sm_test-pki-de,c=de', '', 10, { attribute: 'serialnumber', value: ids[1]! }),
+      () => store.page('sub', caKey, '', 10, { attribute: 'cn', value: 'SM-TEST-CALIBRATION.CA' }),
+    ];
+    const together = await Promise.all(reads.map((read) => read()));
+    const oneByOne: unknown[] = [];
+    for (const read of reads) oneByOne.push(await read());
+    expect(together).toEqual(oneByOne);
+    const keyOf = (result: unknown) => (Array.isArray(result) ? result.map((row: DirectoryEntry) => row.meterId ?? row.dn) : ((result as DirectoryEntry | null)?.meterId ?? null));
+    expect(together.slice(0, ids.length).map(keyOf)).toEqual(ids);
+    expect(together[ids.length]).toBeNull();
+    expect(together.slice(ids.length + 1, 2 * ids.length + 1).map(keyOf)).toEqual(ids.map((id) => [id]));
+    expect(together.slice(2 * ids.length + 1).map(keyOf)).toEqual([[], [], [CA_DN]]);
+  });
 }

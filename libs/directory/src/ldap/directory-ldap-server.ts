@@ -3,8 +3,10 @@ import { createServer, InvalidCredentialsError, ProtocolError, NoSuchObjectError
 import type { AddressInfo } from 'node:net';
 import { ancestorsOf, dnKey, parseDirectoryDn } from '../distinguished-name';
 import type { DirectoryStore } from '../directory-store';
-import { containerEntry, ldapEntryOf, selectAttributes, type LdapEntry } from './ldap-entry';
-import { compileFilter, indexedCondition, matchViewOf, type LdapFilter } from './search-filter';
+import type { DirectoryEntry } from '../entities/directory-entry.entity';
+import { answerAttributes, attributeSelection, containerEntry, ldapEntryOf, type LdapEntry } from './ldap-entry';
+import { SearchAnswer } from './search-answer';
+import { compileFilter, conditionDecidesFilter, indexedCondition, matchesEveryEntry, matchViewOf, type LdapFilter } from './search-filter';
 
 export interface DirectoryLdapOptions {
   port: number;
@@ -26,10 +28,17 @@ export interface DirectoryLdapOptions {
 
 // ldapjs 3 exports the paged-results control; its typings (written for ldapjs 2) do not know it.
 const { PagedResultsControl } = ldapjs as unknown as { PagedResultsControl: { OID: string; new (options: { value: { size: number; cookie: Buffer } }): unknown } };
+// ldapjs's SearchResultDone, for the one answer that carries a control (the end of a page).
+const { SearchResponse: SearchResultDone } = ldapjs as unknown as { SearchResponse: new (options: { messageId: number }) => { controls: unknown[]; toBer(): { buffer: Buffer } } };
+
+/** RFC 4511 protocolOp tag of a SearchRequest ([APPLICATION 3]). */
+const SEARCH_REQUEST = 0x63;
 
 // The parts of ldapjs 3 requests and responses used here (its published typings describe ldapjs 2).
 type Next = (error?: unknown) => void;
 interface SearchRequest {
+  messageId: number;
+  protocolOp: number;
   dn: { toString(): string };
   /** ldapjs 3: the RFC 4511 enumeration (0 base, 1 one level, 2 subtree), not a name. */
   scope: number | string;
@@ -40,21 +49,23 @@ interface SearchRequest {
   controls?: Array<{ type: string; value?: { size?: number; cookie?: Buffer } }>;
 }
 interface SearchResponse {
-  attributes: string[];
-  controls: unknown[];
-  send(entry: { dn: string; attributes: Record<string, string[] | Buffer[]> }, noFiltering?: boolean): void;
   end(): void;
 }
 
 interface GuardedSocket {
   /** ldapjs keeps the bytes of a message not yet complete in `buffer`. */
-  parser?: { write(data: Buffer): void; buffer?: Buffer | null };
+  parser?: { write(data: Buffer): void; buffer?: Buffer | null; emit(event: string | symbol, ...args: unknown[]): boolean };
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  removeAllListeners(event: 'data'): unknown;
   setNoDelay?(noDelay: boolean): void;
   cork?(): void;
   uncork?(): void;
   write?(...args: unknown[]): boolean;
   destroy(): void;
 }
+
+/** What an answer is written to: the client's socket. */
+type Connection = ConstructorParameters<typeof SearchAnswer>[1];
 
 /** The part of the DIT above the end entities: the container entries (c=DE, o=...) and the keys of the CA entries. */
 interface UpperTree {
@@ -75,8 +86,10 @@ const WRITE_OPERATIONS = ['add', 'modify', 'del', 'modifyDN'] as const;
 
 /**
  * The read-only LDAP front end of the directory (ldapjs): anonymous bind, base/one/sub searches over the stored
- * entries and the container entries above the CAs, every write refused with unwillingToPerform. ldapjs emits
- * 'error' for malformed messages and broken sockets; both are handled so one bad client never ends the process.
+ * entries and the container entries above the CAs, every write refused with unwillingToPerform. ldapjs parses the
+ * requests and answers all but searches; searches are answered here, their BER written directly (search-answer.ts).
+ * ldapjs emits 'error' for malformed messages and broken sockets; both are handled so one bad client never ends the
+ * process.
  */
 export class DirectoryLdapServer {
   private readonly server: Server;
@@ -99,15 +112,6 @@ export class DirectoryLdapServer {
       res.end();
       return next();
     }) as never);
-    this.server.search('', ((req: SearchRequest, res: SearchResponse, next: Next) => {
-      this.search(req, res).then(
-        () => next(),
-        (error: unknown) => {
-          report(error as Error);
-          next(typeof error === 'object' && error !== null && 'code' in error ? error : new UnwillingToPerformError('search failed'));
-        },
-      );
-    }) as never);
     for (const operation of WRITE_OPERATIONS) {
       (this.server[operation] as (dn: string, handler: unknown) => void)('', (_req: unknown, _res: unknown, next: Next) =>
         next(new UnwillingToPerformError('the directory is read-only; it is written through its ingest API')),
@@ -120,13 +124,27 @@ export class DirectoryLdapServer {
    * each connection's parser is wrapped so such input closes that connection only.
    */
   private accept(socket: GuardedSocket, report: (error: Error) => void): void {
-    // ldapjs writes each entry and the SearchResultDone separately: with Nagle's algorithm the Done waits for the
-    // client's delayed ACK of the entry (up to 40 ms per search on Linux).
+    // Answers are small and pipelined: with Nagle's algorithm one would wait for the client's delayed ACK of the
+    // previous (up to 40 ms per search on Linux).
     socket.setNoDelay?.(true);
     coalesceWrites(socket);
     (this.server as unknown as { newConnection(socket: GuardedSocket): void }).newConnection(socket);
     const parser = socket.parser;
     if (!parser) return;
+    // ldapjs's own listener renders every chunk for its trace log (util.inspect) whatever the log level.
+    socket.removeAllListeners('data');
+    socket.on('data', (data) => parser.write(data));
+    // Searches are answered here, the other operations by ldapjs: its dispatch renders each request for its debug
+    // log (the base DN and filter formatted again) and routes it by DN, a visible share of a search's CPU.
+    const emit = parser.emit;
+    parser.emit = (event, ...args) => {
+      const message = args[0] as SearchRequest | undefined;
+      if (event === 'message' && message?.protocolOp === SEARCH_REQUEST) {
+        this.answerSearch(message, socket as unknown as Connection, report);
+        return true;
+      }
+      return emit.call(parser, event, ...args);
+    };
     const write = parser.write.bind(parser);
     parser.write = (data: Buffer) => {
       try {
@@ -165,7 +183,18 @@ export class DirectoryLdapServer {
     });
   }
 
-  private async search(req: SearchRequest, res: SearchResponse): Promise<void> {
+  private answerSearch(req: SearchRequest, connection: Connection, report: (error: Error) => void): void {
+    const answer = new SearchAnswer(req.messageId, connection);
+    this.search(req, answer).catch((error: unknown) => {
+      // The entries found before a size or time limit go out before the error's SearchResultDone.
+      answer.flush();
+      report(error as Error);
+      const failure = isLdapError(error) ? error : (new UnwillingToPerformError('search failed') as unknown as { code: number; message: string });
+      answer.failed(failure.code, failure.message);
+    });
+  }
+
+  private async search(req: SearchRequest, answer: SearchAnswer): Promise<void> {
     const base = req.dn.toString();
     // ldapjs has parsed the DN already: its string form is canonical, so lowercasing it is dnKey without a second parse.
     const baseKey = base.toLowerCase();
@@ -173,26 +202,29 @@ export class DirectoryLdapServer {
     const maxSeconds = this.options.maxTimeLimitSeconds ?? DEFAULT_MAX_TIME_LIMIT_SECONDS;
     const deadline = Date.now() + 1000 * (req.timeLimit > 0 ? Math.min(req.timeLimit, maxSeconds) : maxSeconds);
     const paging = pagingOf(req);
-    const requested = (req.attributes ?? []).map(String);
-    // selectAttributes picks the attributes; ldapjs's own selection compares lowercased names with the requested
-    // names as sent (`userCertificate;binary`) and would drop them.
-    res.attributes = ['*'];
+    // Names compare case-insensitively, `userCertificate;binary` included (ldapjs's own selection would drop it).
+    const selected = attributeSelection((req.attributes ?? []).map(String));
     const scope = scopeOf(req.scope);
     const { containers, caKeys } = await this.upperTree();
     let sent = 0;
-    const matches = compileFilter(req.filter);
-    const send = (entry: LdapEntry): void => {
+    const matches = matchesEveryEntry(req.filter) ? undefined : compileFilter(req.filter);
+    // A meter row read by the filter's own equality (`(serialNumber=...)`) matches it: the filter need not be evaluated.
+    const decided = conditionDecidesFilter(req.filter);
+    const send = (entry: LdapEntry, meterRow = false): void => {
       if (Date.now() > deadline) throw new TimeLimitExceededError();
-      if (!matches(matchViewOf(entry.text, Object.keys(entry.binary)), entry.text)) return;
+      if (matches && !(meterRow && decided) && !matches(matchViewOf(entry.text, Object.keys(entry.binary)), entry.text)) return;
       if (sent >= sizeLimit) throw new SizeLimitExceededError();
-      res.send({ dn: entry.dn, attributes: selectAttributes(entry, requested) }, true);
+      answer.entry(answerDn(entry), answerAttributes(entry, selected));
       sent++;
     };
+    const sendRow = (row: DirectoryEntry) => send(ldapEntryOf(row), row.kind === 'certificate');
     if (scope === 'base') {
-      const baseEntry = containers.get(baseKey) ?? (await this.storedEntry(baseKey));
-      if (!baseEntry && baseKey !== '') throw new NoSuchObjectError(base);
-      if (baseEntry) send(baseEntry);
-      return res.end();
+      const container = containers.get(baseKey);
+      const row = container ? undefined : await this.store.findByKey(baseKey);
+      if (!container && !row && baseKey !== '') throw new NoSuchObjectError(base);
+      if (container) send(container);
+      else if (row) sendRow(row);
+      return answer.done();
     }
     // One-level and subtree searches only need to know that the base exists (the page query reads the base entry
     // itself): the root, a container and a CA entry (the usual base) are known without a query.
@@ -204,26 +236,23 @@ export class DirectoryLdapServer {
     for (let after = paging.after ?? ''; ; ) {
       const page = await this.store.page(scope, baseKey, after, PAGE_SIZE, condition);
       for (const row of page) {
-        send(ldapEntryOf(row));
-        if (paging.size !== undefined && sent >= paging.size) return this.endPage(res, row.dnKey);
+        sendRow(row);
+        if (paging.size !== undefined && sent >= paging.size) return this.endPage(answer, row.dnKey);
       }
       if (page.length < PAGE_SIZE) break;
+      answer.flush();
       after = page[page.length - 1]!.dnKey;
     }
-    if (paging.size !== undefined) return this.endPage(res, undefined);
-    res.end();
+    if (paging.size !== undefined) return this.endPage(answer, undefined);
+    answer.done();
   }
 
   /** Ends one page of a paged search (RFC 2696): the cookie resumes after `lastKey`; an empty cookie ends the search. */
-  private endPage(res: SearchResponse, lastKey: string | undefined): void {
+  private endPage(answer: SearchAnswer, lastKey: string | undefined): void {
     const cookie = lastKey === undefined ? Buffer.alloc(0) : Buffer.from(`k:${lastKey}`, 'utf8');
-    res.controls = [new PagedResultsControl({ value: { size: 0, cookie } })];
-    res.end();
-  }
-
-  private async storedEntry(key: string): Promise<LdapEntry | undefined> {
-    const row = await this.store.findByKey(key);
-    return row ? ldapEntryOf(row) : undefined;
+    const done = new SearchResultDone({ messageId: answer.messageId });
+    done.controls = [new PagedResultsControl({ value: { size: 0, cookie } })];
+    answer.done(done.toBer().buffer);
   }
 
   /** The upper tree, reused for `containerCacheMs` (every search needs it; the CA entries rarely change). */
@@ -258,8 +287,9 @@ export class DirectoryLdapServer {
 }
 
 /**
- * ldapjs writes every message of an answer on its own (each entry, then the SearchResultDone): one system call and
- * one TCP segment each. Corking the socket for the rest of the tick sends the messages written together at once.
+ * Answers finished in the same tick (the searches answered by one batched database read, see DirectoryStore) and
+ * ldapjs's own messages would each be one system call and one TCP segment. Corking the socket for the rest of the
+ * tick sends the messages written together at once.
  */
 function coalesceWrites(socket: GuardedSocket): void {
   const { cork, uncork, write } = socket;
@@ -277,6 +307,21 @@ function coalesceWrites(socket: GuardedSocket): void {
     }
     return write.apply(socket, args);
   };
+}
+
+/**
+ * The DN an entry is answered with: ldapjs sent every DN in its canonical RFC 4514 form. A stored DN whose
+ * lowercase is its key and that has no escapes is in that form already (the usual case: publishers send canonical
+ * DNs; ldapjs keeps the case of types and values), so it is parsed only otherwise.
+ */
+function answerDn(entry: LdapEntry): string {
+  const canonical = !entry.dn.includes('\\') && entry.dn.toLowerCase() === entry.dnKey;
+  return canonical ? entry.dn : parseDirectoryDn(entry.dn).toString();
+}
+
+/** An error ldapjs defines (with its LDAP result code). */
+function isLdapError(error: unknown): error is { code: number; message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number' && typeof (error as { message?: unknown }).message === 'string';
 }
 
 const SCOPES: Record<string, 'base' | 'one' | 'sub'> = { '0': 'base', base: 'base', '1': 'one', one: 'one', single: 'one', '2': 'sub', sub: 'sub', subtree: 'sub' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DirectoryEntry } from '../entities/directory-entry.entity';
 import { parseDirectoryDn } from '../distinguished-name';
+import type { AnswerAttribute } from './search-answer';
 
 /** One entry as the LDAP front end serves it: text attributes (matched by filters) and binary ones (`;binary`). */
 export interface LdapEntry {
@@ -48,19 +49,44 @@ export function containerEntry(dn: string, key: string): LdapEntry {
   return { dn, dnKey: key, text: { objectClass: ['top', 'organizationalUnit'], ou: [value] }, binary: {} };
 }
 
+/** Which attributes of an entry a search returns (see `attributeSelection`). */
+export type AttributeSelection = (name: string) => boolean;
+
 /**
  * The attributes a search asked for: none or `*` means all user attributes; names compare case-insensitively and
  * `userCertificate` and `userCertificate;binary` are the same attribute (RFC 4523 transfers certificates as binary).
+ * Made once per search.
  */
+export function attributeSelection(requested: readonly string[]): AttributeSelection {
+  const wanted = new Set(requested.map(plainName));
+  if (wanted.size === 0 || wanted.has('*')) return () => true;
+  // `1.1` alone: no attributes (RFC 4511 4.5.1.8).
+  if (wanted.size === 1 && wanted.has('1.1')) return () => false;
+  return (name) => wanted.has(plainName(name));
+}
+
+function plainName(name: string): string {
+  return name.toLowerCase().replace(/;binary$/, '');
+}
+
 export function selectAttributes(entry: LdapEntry, requested: readonly string[]): Record<string, string[] | Buffer[]> {
-  const wanted = new Set(requested.map((name) => name.toLowerCase().replace(/;binary$/, '')));
-  const all = wanted.size === 0 || wanted.has('*');
-  const typesOnly = !all && wanted.size === 1 && wanted.has('1.1');
   const selected: Record<string, string[] | Buffer[]> = {};
-  if (typesOnly) return selected;
-  for (const [name, values] of Object.entries(entry.text)) if (all || wanted.has(name.toLowerCase())) selected[name] = values;
-  for (const [name, value] of Object.entries(entry.binary)) {
-    if (all || wanted.has(name.toLowerCase().replace(/;binary$/, ''))) selected[name] = [value];
-  }
+  for (const { name, values } of entryAttributes(entry, attributeSelection(requested))) selected[name] = values;
   return selected;
+}
+
+/** The selected attributes of an entry in the order they are answered: text attributes, then binary ones. */
+function entryAttributes(entry: LdapEntry, selected: AttributeSelection): Array<{ name: string; values: string[] | Buffer[] }> {
+  const attributes: Array<{ name: string; values: string[] | Buffer[] }> = [];
+  for (const name in entry.text) if (selected(name)) attributes.push({ name, values: entry.text[name]! });
+  for (const name in entry.binary) if (selected(name)) attributes.push({ name, values: [entry.binary[name]!] });
+  return attributes;
+}
+
+/** The selected attributes as they go on the wire (text values UTF-8). */
+export function answerAttributes(entry: LdapEntry, selected: AttributeSelection): AnswerAttribute[] {
+  return entryAttributes(entry, selected).map(({ name, values }) => ({
+    name,
+    values: values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value)),
+  }));
 }

@@ -25,6 +25,21 @@ export function indexedCondition(filter: LdapFilter): EqualityCondition | undefi
   return undefined;
 }
 
+/**
+ * Whether the indexed condition alone decides the filter for a stored meter entry: the filter is that one equality,
+ * and a meter entry's cn, serialNumber, serial and fingerprint are the lowercased key columns' sources, so
+ * `column = lower(value)` holds exactly when the case-insensitive equality does. CA entries (whose attributes are
+ * built differently) are still matched by the filter.
+ */
+export function conditionDecidesFilter(filter: LdapFilter): boolean {
+  return filter.type === 'EqualityFilter' && conditionOf(filter) !== undefined;
+}
+
+/** `(objectClass=*)`, the usual filter of a base search: every entry has object classes. */
+export function matchesEveryEntry(filter: LdapFilter): boolean {
+  return filter.type === 'PresenceFilter' && (filter.attribute ?? '').toLowerCase() === 'objectclass';
+}
+
 function conditionOf(filter: LdapFilter): EqualityCondition | undefined {
   const attribute = (filter.attribute ?? '').toLowerCase();
   if (!(attribute in SEARCHABLE_COLUMNS) || typeof filter.value !== 'string') return undefined;
