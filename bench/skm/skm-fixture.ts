@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AuditTrail } from '../../libs/audit/src/index';
 import { Pkcs11KeyManager, type KeyManager } from '../../libs/hsm/src/index';
 import { openDatabase, type DatabaseConfig } from '../../libs/persistence/src/index';
-import { MeterKeyService, ProviderChangeService, TenantMasters, TenantService, TransportKeyService, type SkmTenant } from '../../libs/skm/src/index';
+import { MeterKeyService, ProviderChangeService, ShipmentImportService, SkmEncryptionIdentity, TenantMasters, TenantService, TransportKeyService, type SkmTenant } from '../../libs/skm/src/index';
 import { splitIntoComponents } from '../../test/skm/support/skm-crypto';
 import { createTestToken, testHsmConfig, type TestToken } from '../../test/support/softhsm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
@@ -21,6 +21,9 @@ export interface SkmFixture {
   masters: TenantMasters;
   meterKeys: MeterKeyService;
   providerChange: ProviderChangeService;
+  /** CMS shipments to the SKM's encryption certificate (`identity`). */
+  shipments: ShipmentImportService;
+  identity: SkmEncryptionIdentity;
   giving: SkmTenant;
   receiving: SkmTenant;
   /** The manufacturer transport key (clear, bench side only: the manufacturer wraps its shipments with it). */
@@ -47,14 +50,18 @@ export async function openSkmFixture(options: { dir: string; workers: number; po
   const receiving = await tenants.create({ name: 'MSB receiving', marketPartnerId: '9900000000026', masterBits: 256 }, 'bench');
   const transportKey = randomBytes(16);
   await transportKeys.create(giving, { name: 'mfr', counterparty: 'manufacturer', bits: 128, components: splitIntoComponents(transportKey) }, 'bench');
+  const meterKeys = new MeterKeyService(dataSource, km, audit, masters, transportKeys);
+  const identity = new SkmEncryptionIdentity(km, token.label);
   return {
     km,
     token,
     dataSource,
     dialect: config.type,
     masters,
-    meterKeys: new MeterKeyService(dataSource, km, audit, masters, transportKeys),
+    meterKeys,
     providerChange: new ProviderChangeService(dataSource, km, audit, masters),
+    shipments: new ShipmentImportService(dataSource, km, masters, meterKeys, identity),
+    identity,
     giving,
     receiving,
     transportKey,

@@ -27,6 +27,7 @@ import { metersRegister, type MetersRegisterOptions } from './commands/meters.co
 import { rootCaCeremony, rootCaCertify, rootCaCrl, rootCaRevoke, rootCaRollover } from './commands/root-ca.command';
 import { subCaRequest, type SubCaRequestOptions } from './commands/sub-ca.command';
 import { skmImport, skmShipmentPack, type ShipmentPackOptions, type SkmImportOptions } from './skm/shipment-commands';
+import { skmImportWrapped, type SkmImportWrappedOptions } from './skm/wrapped-import-command';
 
 // `meters register` is a TLS client: a sub-CA with a brainpool server certificate would crash Node without it.
 installBrainpoolLegacyCertificateFix();
@@ -207,6 +208,15 @@ skm
   .requiredOption('--token <token>', 'bearer token of a msp-security-manager')
   .option('--slice <n>', 'keys per request (at most 5000)', '1000')
   .action(plain((options: SkmImportOptions) => skmImport(options, out)));
+skm
+  .command('import-wrapped')
+  .description('import keys wrapped under a transport key (CSV meterId,kind,wrappedHex,kcv), in slices with a progress bar; safe to re-run')
+  .requiredOption('--url <url>', 'the SKM, e.g. https://skm.example:3443')
+  .requiredOption('--file <csv>', 'the keys, one a line: meterId,kind,wrappedHex,kcv')
+  .requiredOption('--token <token>', 'bearer token of a msp-security-manager')
+  .requiredOption('--transport-key <name>', 'your transport key the keys are wrapped under')
+  .option('--slice <n>', 'keys per request (at most 5000)', '1000')
+  .action(plain((options: SkmImportWrappedOptions) => skmImportWrapped(options, out)));
 skm
   .command('shipment')
   .description('key shipments for manufacturers')

@@ -103,6 +103,16 @@ describe('SKM key shipments in CMS envelopes (SoftHSM2, SQLite)', () => {
     expect(slice.body.results.map((r: { index: number; status: string }) => [r.index, r.status])).toEqual([[4, 'existing'], [5, 'existing']]);
   });
 
+  it('takes a production batch well over 100 kB in one request (3,000 keys, about 200 kB of base64)', async () => {
+    const keys = clearKeys(1001, 3000);
+    const envelope = opensslEnvelope(packShipment(keys), 'sha256');
+    expect(envelope.toString('base64').length).toBeGreaterThan(150_000);
+    const imported = await importEnvelope(envelope);
+    expect(imported.status).toBe(200);
+    expect(imported.body.results.filter((r: { status: string }) => r.status === 'imported')).toHaveLength(3000);
+    remember(keys.slice(0, 3));
+  }, 120_000);
+
   it('refuses tampered, truncated, misaddressed and inconsistent shipments and stores nothing', async () => {
     const before = await keyRows();
     const keys = clearKeys(201, 3);

@@ -213,7 +213,8 @@ export function skmKeyHierarchySuite(dialect: SkmDialect): void {
       exports.push(vector.status, wmbus.status);
     }
     expect(await rotated).toMatchObject({ fromVersion: 2, toVersion: 3 });
-    expect(exports.length).toBeGreaterThan(2);
+    // At least the first round ran while the rotation was under way (how many more depends on the machine's load).
+    expect(exports.length).toBeGreaterThanOrEqual(2);
     expect(new Set(exports)).toEqual(new Set([200]));
   });
 

@@ -12,7 +12,7 @@ import { AuthSettings, TokenService } from '@smpki/auth';
 import { configureServiceApp, DATA_SOURCE, loadServiceConfig, serviceLogger } from '@smpki/platform';
 import { DEFAULT_ACCESS_RULES } from '@smpki/policy';
 import type { DataSource } from 'typeorm';
-import { SkmModule } from '../../../apps/skm/src/skm.module';
+import { SKM_APP_OPTIONS, SkmModule } from '../../../apps/skm/src/skm.module';
 import { openTestKeyManager, type TestKeyManager } from '../../hsm/support/test-key-manager';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
@@ -54,7 +54,7 @@ export async function startSkm(dialect: SkmDialect): Promise<RunningSkm> {
   const logger = serviceLogger(config, (line) => logs.push(line));
   const moduleRef = await Test.createTestingModule({ imports: [SkmModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger });
-  configureServiceApp(app, config);
+  configureServiceApp(app, config, SKM_APP_OPTIONS);
   await app.init();
   // Tokens as the platform's token issuer (the sub-CA) signs them, with the same HSM key.
   const tokens = new TokenService(

@@ -71,7 +71,15 @@ export async function skmImport(options: SkmImportOptions, out: (line: string) =
     progress.advance(answer.results.length);
   };
   tally(first);
-  for (let from = slice; from < first.total; from += slice) tally(await importSlice(options, envelope, from, slice));
+  // Two slices in flight: the SKM's HSM works on one while the other is being stored.
+  let next = slice;
+  const sender = async (): Promise<void> => {
+    for (let from = next; from < first.total; from = next) {
+      next += slice;
+      tally(await importSlice(options, envelope, from, slice));
+    }
+  };
+  await Promise.all([sender(), sender()]);
   progress.finish();
   out(`${first.total} keys: ${counts.imported} imported, ${counts.existing} already held`);
   return 0;

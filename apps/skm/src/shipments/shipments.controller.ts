@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Command, CurrentPrincipal, Public, type Principal } from '@smpki/auth';
-import { ShipmentExportService, ShipmentImportService, SkmEncryptionIdentity } from '@smpki/skm';
+import { ShipmentExportService, ShipmentImportService, SkmEncryptionIdentity, WrappedKeyImportService } from '@smpki/skm';
 import { TenantCallers } from '../keys/tenant-callers';
-import { ExportShipmentDto, ImportShipmentDto } from './shipment.dtos';
+import { ExportShipmentDto, ImportShipmentDto, ImportWrappedKeysDto } from './shipment.dtos';
 
 /** Key shipments in CMS envelopes: in from manufacturers, out to head-end systems (docs/SKM.md). */
 @ApiTags('key shipments')
@@ -15,6 +15,7 @@ export class ShipmentsController {
     private readonly identity: SkmEncryptionIdentity,
     private readonly imports: ShipmentImportService,
     private readonly exports: ShipmentExportService,
+    private readonly wrappedImports: WrappedKeyImportService,
   ) {}
 
   // Public like a CA certificate: manufacturers encrypt to it without an account at the SKM.
@@ -33,6 +34,15 @@ export class ShipmentsController {
   async import(@Body() body: ImportShipmentDto, @CurrentPrincipal() principal: Principal) {
     const tenant = await this.callers.tenantOf(principal);
     return this.imports.importEnvelope(tenant, Buffer.from(body.envelope, 'base64'), principal.subject, { from: body.from, count: body.count });
+  }
+
+  @Post('meters/keys/import')
+  @HttpCode(200)
+  @Command('skm.key.import')
+  @ApiOperation({ summary: 'Import up to 5000 keys wrapped under a transport key; per key imported, existing or refused (with rule); idempotent' })
+  async importWrapped(@Body() body: ImportWrappedKeysDto, @CurrentPrincipal() principal: Principal) {
+    const tenant = await this.callers.tenantOf(principal);
+    return this.wrappedImports.importWrapped(tenant, body.transportKey, body.items, principal.subject);
   }
 
   @Post('shipments/export')

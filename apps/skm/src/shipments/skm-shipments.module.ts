@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AuditTrail } from '@smpki/audit';
 import type { KeyManager } from '@smpki/hsm';
 import { AUDIT_TRAIL, DATA_SOURCE, KEY_MANAGER, SERVICE_CONFIG, type ServiceConfig } from '@smpki/platform';
-import { MeterKeyService, ShipmentExportService, ShipmentImportService, SkmEncryptionIdentity, TenantMasters } from '@smpki/skm';
+import { MeterKeyService, ShipmentExportService, ShipmentImportService, SkmEncryptionIdentity, TenantMasters, TransportKeyService, WrappedKeyImportService } from '@smpki/skm';
 import type { DataSource } from 'typeorm';
 import { SkmKeysModule } from '../keys/skm-keys.module';
 import { ShipmentsController } from './shipments.controller';
@@ -27,6 +27,12 @@ import { ShipmentsController } from './shipments.controller';
       provide: ShipmentExportService,
       inject: [DATA_SOURCE, KEY_MANAGER, AUDIT_TRAIL, TenantMasters],
       useFactory: (dataSource: DataSource, keys: KeyManager, audit: AuditTrail, masters: TenantMasters) => new ShipmentExportService(dataSource, keys, audit, masters),
+    },
+    {
+      provide: WrappedKeyImportService,
+      inject: [DATA_SOURCE, KEY_MANAGER, AUDIT_TRAIL, TenantMasters, MeterKeyService, TransportKeyService],
+      useFactory: (dataSource: DataSource, keys: KeyManager, audit: AuditTrail, masters: TenantMasters, meterKeys: MeterKeyService, transportKeys: TransportKeyService) =>
+        new WrappedKeyImportService(dataSource, keys, audit, masters, meterKeys, transportKeys),
     },
   ],
 })

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '@smpki/audit';
 import { isUniqueViolation } from '@smpki/ca';
 import { HsmError, type AesKeyBits, type KeyManager, type WrappedKey } from '@smpki/hsm';
-import { runInTransaction } from '@smpki/persistence';
+import { insertRows, runInTransaction } from '@smpki/persistence';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SkmMeterKey, type MeterKeyKind, type SkmTenant, type SkmTransportKey } from '../entities';
 import { keyCheckValue } from './key-check-value';
@@ -45,6 +45,9 @@ export interface KeyExport {
   /** RFC 3394 blob under the recipient's transport key. */
   wrapped: Buffer;
 }
+
+/** Keys listed by one audit event of a batch import (about 80 bytes of JSON each, within the 16 KiB limit). */
+const KEYS_PER_AUDIT_EVENT = 150;
 
 /** A key wrapped under the tenant's write master, with its check value, before it is stored. */
 interface NewKey {
@@ -98,8 +101,9 @@ export class MeterKeyService {
 
   /**
    * Version 1 of many meters' keys at once (a key shipment), each already checked and wrapped under the tenant
-   * master: one transaction, one audit event `action` listing every key (meter, kind, KCV). A unique-index conflict
-   * (another request stored one of these keys meanwhile) refuses the whole batch with 409 `key.exists`.
+   * master: one transaction, multi-row INSERTs, audit events `action` listing every key (meter, kind, KCV), 150 keys an event. A
+   * unique-index conflict (another request stored one of these keys meanwhile) refuses the whole batch with 409
+   * `key.exists`.
    */
   async storeImportedBatch(
     tenant: SkmTenant,
@@ -112,10 +116,21 @@ export class MeterKeyService {
     const shape = { version: () => 1, state: 'active' as const, origin: 'imported' as const };
     try {
       return await runInTransaction(this.dataSource, async (manager) => {
-        const rows: SkmMeterKey[] = [];
-        for (const item of items) rows.push(await this.insertRow(manager, tenant, normaliseMeterId(item.meterId), item, shape, now));
-        await this.audit.append(
-          { action, outcome: 'success', actor: requester, target: `skm-tenant/${tenant.id}`, details: { ...details, keys: rows.map(({ meterId, kind, version, kcv }) => ({ meterId, kind, version, kcv })) } },
+        // The write master once for the batch (read in this transaction: a rotation started meanwhile is seen).
+        const target = await this.masters.writeTarget(manager, tenant.id);
+        const stored = await Promise.all(items.map((item) => this.masters.underTarget(target, item.key)));
+        const rows = items.map((item, index) => newKeyRow(tenant, normaliseMeterId(item.meterId), item, stored[index]!, shape, now));
+        await insertRows(manager, SkmMeterKey, rows);
+        // One event per part of the batch: an event's details are limited in size (16 KiB of JSON).
+        const parts = Math.ceil(rows.length / KEYS_PER_AUDIT_EVENT);
+        await this.audit.appendMany(
+          Array.from({ length: parts }, (_, part) => ({
+            action,
+            outcome: 'success' as const,
+            actor: requester,
+            target: `skm-tenant/${tenant.id}`,
+            details: { ...details, part: part + 1, parts, keys: rows.slice(part * KEYS_PER_AUDIT_EVENT, (part + 1) * KEYS_PER_AUDIT_EVENT).map(({ meterId, kind, version, kcv }) => ({ meterId, kind, version, kcv })) },
+          })),
           manager,
         );
         return rows;
@@ -233,7 +248,7 @@ export class MeterKeyService {
     tenant: SkmTenant,
     meterId: string,
     fresh: readonly NewKey[],
-    shape: { version: (kind: MeterKeyKind) => number; state: 'active' | 'pending'; origin: 'generated' | 'imported' },
+    shape: RowShape,
     action: string,
     requester: string,
     extra: Record<string, unknown> = {},
@@ -256,34 +271,33 @@ export class MeterKeyService {
     }
   }
 
-  private async insertRow(
-    manager: EntityManager,
-    tenant: SkmTenant,
-    meterId: string,
-    item: NewKey,
-    shape: { version: (kind: MeterKeyKind) => number; state: 'active' | 'pending'; origin: 'generated' | 'imported' },
-    now: Date,
-  ): Promise<SkmMeterKey> {
+  private async insertRow(manager: EntityManager, tenant: SkmTenant, meterId: string, item: NewKey, shape: RowShape, now: Date): Promise<SkmMeterKey> {
     const stored = await this.masters.underWriteVersion(manager, tenant.id, item.key);
-    const row = Object.assign(new SkmMeterKey(), {
-      id: randomUUID(),
-      tenantId: tenant.id,
-      meterId,
-      kind: item.kind,
-      version: shape.version(item.kind),
-      state: shape.state,
-      bits: item.bits,
-      ...stored,
-      kcv: item.kcv,
-      origin: shape.origin,
-      createdAt: now,
-      activatedAt: shape.state === 'active' ? now : null,
-      retiredAt: null,
-      destroyedAt: null,
-    });
+    const row = newKeyRow(tenant, meterId, item, stored, shape, now);
     await manager.insert(SkmMeterKey, row);
     return row;
   }
+}
+
+type RowShape = { version: (kind: MeterKeyKind) => number; state: 'active' | 'pending'; origin: 'generated' | 'imported' };
+
+function newKeyRow(tenant: SkmTenant, meterId: string, item: Pick<NewKey, 'kind' | 'bits' | 'kcv'>, stored: { wrapped: string; masterVersion: number }, shape: RowShape, now: Date): SkmMeterKey {
+  return Object.assign(new SkmMeterKey(), {
+    id: randomUUID(),
+    tenantId: tenant.id,
+    meterId,
+    kind: item.kind,
+    version: shape.version(item.kind),
+    state: shape.state,
+    bits: item.bits,
+    ...stored,
+    kcv: item.kcv,
+    origin: shape.origin,
+    createdAt: now,
+    activatedAt: shape.state === 'active' ? now : null,
+    retiredAt: null,
+    destroyedAt: null,
+  });
 }
 
 export function meterTarget(tenant: SkmTenant, meterId: string): string {

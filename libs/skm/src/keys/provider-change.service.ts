@@ -4,7 +4,7 @@
  * owner in one transaction with one audit event: all meters move or none does.
  */
 import type { AuditTrail } from '@smpki/audit';
-import type { KeyManager } from '@smpki/hsm';
+import { HsmError, type KeyManager, type WrappedKey } from '@smpki/hsm';
 import { runInTransaction } from '@smpki/persistence';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SkmMeterKey, type SkmTenant } from '../entities';
@@ -29,27 +29,42 @@ export class ProviderChangeService {
     private readonly masters: TenantMasters,
   ) {}
 
-  /** 404 `meter.unknown` naming the first meter `from` holds no key of; nothing moves then. */
+  /**
+   * 404 `meter.unknown` naming the first meter `from` holds no key of; nothing moves then. The rows are read and
+   * re-wrapped before the transaction opens, so the HSM work of one call overlaps the database work of another
+   * (the provider-change workflow sends calls of 500 meters) and the transaction stays short; the conditional
+   * UPDATE inside it moves a row only if it is still where it was read, and any difference refuses the call (409).
+   */
   async transfer(from: SkmTenant, to: SkmTenant, meterIdsInput: readonly string[], requester: string): Promise<ProviderChangeResult> {
     if (from.id === to.id) throw sameTenant();
     const meterIds = uniqueMeterIds(meterIdsInput);
+    const rows = await this.dataSource.getRepository(SkmMeterKey).find({ where: { tenantId: from.id, meterId: In(meterIds) } });
+    const held = new Set(rows.map((row) => row.meterId));
+    const missing = meterIds.find((meterId) => !held.has(meterId));
+    if (missing !== undefined) throw unknownMeter(missing, 'meterIds');
+    const wrappedFor = await this.masters.writeTarget(this.dataSource.manager, to.id);
+    const early = await this.rewrapped(from, rows, wrappedFor);
     return runInTransaction(this.dataSource, async (manager) => {
-      const rows = await manager.find(SkmMeterKey, { where: { tenantId: from.id, meterId: In(meterIds) } });
-      const held = new Set(rows.map((row) => row.meterId));
-      const missing = meterIds.find((meterId) => !held.has(meterId));
-      if (missing !== undefined) throw unknownMeter(missing, 'meterIds');
       const target = await this.masters.writeTarget(manager, to.id);
-      // Every re-wrap at once: the key manager spreads them over its HSM workers (one after another left them idle).
-      const moves = await Promise.all(rows.map((row) => this.moved(from, row, target)));
+      // The receiver started a master rotation meanwhile: its new keys go under the rotation's target.
+      const moves = target.version === wrappedFor.version ? early : await this.rewrapped(from, rows, target);
       const moved = await moveKeyRows(manager, from.id, to.id, rows.map((row, index) => ({ id: row.id, fromMasterVersion: row.masterVersion, ...moves[index]! })));
       // A concurrent master rotation moved a row between the read and the update: refuse the whole call.
       if (moved !== rows.length) throw changedMeanwhile(await this.firstChanged(manager, to.id, rows));
+      // A key version created for one of the meters since the read (a rotation) must not stay behind.
+      const left = await manager.findOne(SkmMeterKey, { where: { tenantId: from.id, meterId: In(meterIds) } });
+      if (left) throw changedMeanwhile(left.meterId);
       await this.audit.append(
         { action: 'skm.provider-change', outcome: 'success', actor: requester, target: `skm-tenant/${from.id}`, details: { fromTenant: from.marketPartnerId, toTenant: to.marketPartnerId, toTenantId: to.id, meters: meterIds.length, keys: moved, meterIds } },
         manager,
       );
       return { meters: meterIds.length, keys: moved };
     });
+  }
+
+  /** Every re-wrap at once: the key manager spreads them over its HSM workers. */
+  private rewrapped(from: SkmTenant, rows: readonly SkmMeterKey[], target: { uri: string; version: number }) {
+    return Promise.all(rows.map((row) => this.moved(from, row, target)));
   }
 
   /** The meter of the first row the UPDATE did not move (read inside the transaction that is then rolled back). */
@@ -61,7 +76,14 @@ export class ProviderChangeService {
   /** The row's blob re-wrapped under the receiving tenant's master; a destroyed key (no blob) only changes owner. */
   private async moved(from: SkmTenant, row: SkmMeterKey, target: { uri: string; version: number }): Promise<{ wrapped: string | null; masterVersion: number }> {
     if (row.wrapped === null) return { wrapped: null, masterVersion: row.masterVersion };
-    const key = await this.keys.rewrapKey(this.masters.wrappedOf(from, row), target.uri);
+    let key: WrappedKey;
+    try {
+      key = await this.keys.rewrapKey(this.masters.wrappedOf(from, row), target.uri);
+    } catch (error) {
+      // The giver's master rotation finished (old master destroyed) between the read and the re-wrap.
+      if (error instanceof HsmError && error.code === 'not-found') throw changedMeanwhile(row.meterId);
+      throw error;
+    }
     return { wrapped: key.wrapped.toString('hex'), masterVersion: target.version };
   }
 }

@@ -37,9 +37,13 @@ export class TenantMasters {
 
   /** A blob under the tenant's current write version (the rotation's target while one runs). */
   async underWriteVersion(manager: EntityManager, tenantId: string, key: WrappedKey): Promise<{ wrapped: string; masterVersion: number }> {
-    const { uri, version } = await this.writeTarget(manager, tenantId);
-    const moved = key.wrappingKeyUri === uri ? key : await this.keys.rewrapKey(key, uri);
-    return { wrapped: moved.wrapped.toString('hex'), masterVersion: version };
+    return this.underTarget(await this.writeTarget(manager, tenantId), key);
+  }
+
+  /** A blob under `target` (a write target read by the caller), re-wrapped in the HSM when it is under another key. */
+  async underTarget(target: { uri: string; version: number }, key: WrappedKey): Promise<{ wrapped: string; masterVersion: number }> {
+    const moved = key.wrappingKeyUri === target.uri ? key : await this.keys.rewrapKey(key, target.uri);
+    return { wrapped: moved.wrapped.toString('hex'), masterVersion: target.version };
   }
 
   /** The tenant's write master (URI and version), read inside the writer's transaction. */

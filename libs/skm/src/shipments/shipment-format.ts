@@ -64,14 +64,25 @@ export function encodeEntryBlocks(meterId: string, kind: MeterKeyKind, kcv: stri
 /** The meter-id and kind/KCV blocks of entry i, from the (partly) decrypted content. */
 export function decodeEntryHeader(plaintext: Buffer, index: number): ShipmentEntryHeader {
   const start = BLOCK_BYTES * (1 + BLOCKS_PER_KEY * index);
-  const meterId = plaintext.subarray(start, start + BLOCK_BYTES).toString('latin1');
-  const info = plaintext.subarray(start + BLOCK_BYTES, start + 2 * BLOCK_BYTES);
+  return decodeEntryBlocks(plaintext.subarray(start, start + 2 * BLOCK_BYTES));
+}
+
+/** An entry's meter-id block and kind/KCV block (32 bytes, decrypted). */
+export function decodeEntryBlocks(blocks: Buffer): ShipmentEntryHeader {
+  const meterId = blocks.subarray(0, BLOCK_BYTES).toString('latin1');
+  const info = blocks.subarray(BLOCK_BYTES, 2 * BLOCK_BYTES);
   const kindCode = info[0]!;
   const kind = (Object.keys(KIND_CODES) as MeterKeyKind[]).find((name) => KIND_CODES[name] === kindCode);
   const entry: ShipmentEntryHeader = { meterId: meterId.toUpperCase(), kind, kindCode, kcv: info.subarray(1, 4).toString('hex').toUpperCase() };
   if (!METER_ID_PATTERN.test(meterId)) return { ...entry, meterId: '?', problem: { rule: 'meter.id-format', message: 'the meter id block is not 16 hex digits' } };
   if (info.subarray(4).some((byte) => byte !== 0)) return { ...entry, problem: { rule: 'shipment.reserved-not-zero', message: 'reserved bytes of the kind block are not zero' } };
   return entry;
+}
+
+/** Entries a content of `blocks` 16-byte blocks holds (header, 3 blocks a key, one padding block), or undefined. */
+export function entriesInBlocks(blocks: number): number | undefined {
+  const entries = (blocks - 2) / BLOCKS_PER_KEY;
+  return Number.isInteger(entries) && entries >= 0 ? entries : undefined;
 }
 
 /** PKCS#7 padding as CMS adds it to the content; the unpadded length, or undefined when the padding is wrong. */
