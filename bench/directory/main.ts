@@ -5,7 +5,8 @@
  * the same client (./ldap-load-client: pre-encoded requests pipelined over several connections). Two searches:
  *   base     the DN of a random meter, scope base, (objectClass=*)
  *   subtree  from the CA entry, scope sub, (serialNumber=<random meter id>)
- * both asking for userCertificate;binary. Every answer is checked: success with exactly one entry.
+ * both asking for userCertificate;binary. Every answer is checked: success with exactly one entry. Beside each
+ * server's own CPU, smpki's figures give that of the PostgreSQL backends serving it (slapd has its storage inside).
  * Goal (issue 5): at least slapd's searches per second, p99 under 5 ms.
  *
  * Run after a build:  npm run bench -- directory [options]
@@ -21,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 import { Pkcs11KeyManager } from '@smpki/hsm';
 import { createTestToken, testHsmConfig, type TestToken } from '../../test/support/softhsm';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/support/postgres';
@@ -128,15 +130,32 @@ interface Figure {
   kind: SearchKind;
   load: LoadResult;
   cpuSeconds: number;
+  /** smpki: the CPU of the PostgreSQL backends serving it (slapd's storage runs in its own process). */
+  databaseCpuSeconds?: number;
 }
 
-async function measure(server: Figure['server'], port: number, kind: SearchKind, options: Settings, cpuSeconds: () => number): Promise<Figure> {
+/** The CPU seconds so far of the PostgreSQL backends connected to `db` (the directory's pool), by pid. */
+async function databaseCpu(db: TestDatabase): Promise<() => number> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
+    return () => rows.reduce((sum, row) => sum + processCpuSeconds(row.pid), 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function measure(server: Figure['server'], port: number, kind: SearchKind, options: Settings, cpuSeconds: () => number, db?: TestDatabase): Promise<Figure> {
   const next = searches(kind, options.entries);
   const load = { port, connections: options.connections, depth: options.depth, next };
   await runSearchLoad({ ...load, seconds: options.warmup });
+  // After the warm-up: the directory's pool has its connections.
+  const databaseSeconds = db ? await databaseCpu(db) : undefined;
   const cpuAtStart = cpuSeconds();
+  const databaseAtStart = databaseSeconds?.();
   const result = await runSearchLoad({ ...load, seconds: options.seconds });
-  const figure = { server, kind, load: result, cpuSeconds: cpuSeconds() - cpuAtStart };
+  const figure = { server, kind, load: result, cpuSeconds: cpuSeconds() - cpuAtStart, databaseCpuSeconds: databaseSeconds && databaseSeconds() - databaseAtStart! };
   log(`  ${server} ${kind}: ${formatRate(result.perSecond)}, p99 ${quantile(result.latenciesMs, 0.99).toFixed(2)} ms, ${result.wrongAnswers} wrong answers`);
   return figure;
 }
@@ -177,7 +196,7 @@ async function runBench(options: Settings, workDir: string): Promise<Run> {
     const figures: Figure[] = [];
     for (const kind of SEARCH_KINDS) {
       log(`${kind} searches: ${options.warmup} s warm-up, ${options.seconds} s timed, ${options.connections} connections x ${options.depth} in flight`);
-      figures.push(await measure('smpki', directory.ldapPort, kind, options, directory.cpuSeconds));
+      figures.push(await measure('smpki', directory.ldapPort, kind, options, directory.cpuSeconds, db));
       figures.push(await measure('slapd', slapd.port, kind, options, () => processCpuSeconds(slapd!.pid)));
     }
     return { figures, loadSeconds: { smpki: smpkiLoad, slapd: slapdLoad } };
@@ -205,6 +224,7 @@ function report(options: Settings, run: Run): string {
     `${quantile(figure.load.latenciesMs, 0.5).toFixed(2)} ms`,
     `${quantile(figure.load.latenciesMs, 0.99).toFixed(2)} ms`,
     `${(figure.cpuSeconds / figure.load.seconds).toFixed(2)}`,
+    figure.databaseCpuSeconds === undefined ? '-' : `${(figure.databaseCpuSeconds / figure.load.seconds).toFixed(2)}`,
     String(figure.load.wrongAnswers),
   ]);
   const verdicts = summary(run).map(
@@ -216,7 +236,7 @@ function report(options: Settings, run: Run): string {
     'certificates: one openssl brainpoolP256r1 certificate as template, serial and meter id patched in per entry (signatures do not verify)',
     `client: raw BER, ${options.connections} connections x ${options.depth} in flight, ${options.seconds} s per figure after ${options.warmup} s warm-up; every answer checked (1 entry)`,
     '',
-    formatTable(['search / server', 'searches/s', 'p50', 'p99', 'server cores', 'wrong answers'], rows),
+    formatTable(['search / server', 'searches/s', 'p50', 'p99', 'server cores', 'PostgreSQL cores', 'wrong answers'], rows),
     '',
     ...verdicts,
   ].join('\n');

@@ -18,6 +18,31 @@ export interface EqualityCondition {
   value: string;
 }
 
+/** The columns of a stored entry that LDAP answers are made of (what `findByKey` and `page` read). */
+export type DirectoryRow = Pick<DirectoryEntry, 'dn' | 'dnKey' | 'kind' | 'certificate' | 'crl' | 'deltaCrl' | 'serial' | 'fingerprint' | 'commonName' | 'meterId' | 'revoked'>;
+
+const ROW_COLUMNS = 'dn, dn_key, kind, certificate, crl, delta_crl, serial, fingerprint, common_name, meter_id, revoked';
+
+/**
+ * A row of ROW_COLUMNS as its entry's fields. pg returns bytea as Buffer and boolean as boolean; SQLite (through
+ * TypeORM's query) returns BLOBs as Buffer and booleans as 0/1.
+ */
+function directoryRowOf(row: Record<string, unknown>): DirectoryRow {
+  return {
+    dn: row.dn as string,
+    dnKey: row.dn_key as string,
+    kind: row.kind as DirectoryRow['kind'],
+    certificate: (row.certificate as Buffer | null) ?? null,
+    crl: (row.crl as Buffer | null) ?? null,
+    deltaCrl: (row.delta_crl as Buffer | null) ?? null,
+    serial: (row.serial as string | null) ?? null,
+    fingerprint: (row.fingerprint as string | null) ?? null,
+    commonName: (row.common_name as string | null) ?? null,
+    meterId: (row.meter_id as string | null) ?? null,
+    revoked: row.revoked === true || row.revoked === 1 || row.revoked === '1',
+  };
+}
+
 /** The part of pg's Pool (TypeORM's PostgreSQL driver holds one as `master`) used by the search path. */
 interface PgPool {
   query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -28,6 +53,8 @@ const STATEMENT_NAMES = new Map<string, string>();
 
 /** The most statements one batched query answers. */
 const MAX_BATCH = 64;
+/** Batched statements out at once: one being answered while the next is sent, so PostgreSQL is never left idle. */
+const MAX_IN_FLIGHT = 2;
 
 /** `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...). */
 function numbered(sql: string): string {
@@ -54,12 +81,16 @@ interface QueuedQuery {
  * The same prepared SELECT (text parameters only) asked for several times in one turn of the event loop, as under
  * concurrent LDAP searches, goes to PostgreSQL as one statement: the parameter sets unnested, each answered by its
  * own LATERAL subquery (same WHERE, ORDER BY and LIMIT), the rows told apart by their parameter set's ordinal. A
- * round trip to the database (two system calls each side and the server's per-statement work) costs more than a
- * search's own CPU; one per turn instead of one per search leaves the CPU to the searches.
+ * round trip to the database (a system call that wakes a PostgreSQL backend, and its per-statement work) costs more
+ * than a search's own CPU: its system call was the largest item of the directory's profile with one statement per
+ * turn (the backend it wakes competes for the same cores). So at most MAX_IN_FLIGHT statements are out at once,
+ * and the reads asked for meanwhile wait for one to come back and go together (group commit, for reads): under load
+ * the batches grow instead of the statements per second.
  */
 class QueryBatches {
   private readonly queued = new Map<string, QueuedQuery[]>();
   private scheduled = false;
+  private inFlight = 0;
 
   constructor(readonly pool: PgPool) {}
 
@@ -69,28 +100,40 @@ class QueryBatches {
       const queue = this.queued.get(sql);
       if (queue) queue.push({ parameters, resolve, reject });
       else this.queued.set(sql, [{ parameters, resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // After this turn's I/O callbacks: every search whose request arrived with this one is queued by then.
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  /** A flush after this turn's I/O callbacks (every search whose request arrived with this one is queued by then). */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.queued.size === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
-    const batches = [...this.queued.entries()];
-    this.queued.clear();
-    for (const [sql, queue] of batches) {
-      for (let from = 0; from < queue.length; from += MAX_BATCH) this.send(sql, queue.slice(from, from + MAX_BATCH));
+    for (const [sql, queue] of this.queued) {
+      while (queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.send(sql, queue.splice(0, MAX_BATCH));
+      if (queue.length === 0) this.queued.delete(sql);
+      if (this.inFlight >= MAX_IN_FLIGHT) return;
     }
   }
 
   private send(sql: string, queue: QueuedQuery[]): void {
+    this.inFlight++;
+    const settled = () => {
+      this.inFlight--;
+      this.schedule();
+    };
+    this.answer(sql, queue).then(settled, settled);
+  }
+
+  /** One statement for the queued reads; each read's promise settles with its own rows (or the statement's error). */
+  private answer(sql: string, queue: QueuedQuery[]): Promise<void> {
     if (queue.length === 1) {
       const [only] = queue as [QueuedQuery];
-      this.single(sql, only.parameters).then(only.resolve, only.reject);
-      return;
+      return this.single(sql, only.parameters).then(only.resolve, only.reject);
     }
     const count = queue[0]!.parameters.length;
     const names = Array.from({ length: count }, (_, index) => `smpki_p${index + 1}`);
@@ -101,7 +144,7 @@ class QueryBatches {
       `SELECT batch.smpki_batch_index, answer.* FROM unnest(${arrays}) WITH ORDINALITY AS batch(${names.join(', ')}, smpki_batch_index) ` +
       `CROSS JOIN LATERAL (${inner}) answer ORDER BY batch.smpki_batch_index, answer.dn_key`;
     const values = names.map((_, index) => queue.map((query) => query.parameters[index]));
-    this.pool.query({ name: statementName(text), text, values }).then(
+    return this.pool.query({ name: statementName(text), text, values }).then(
       ({ rows }) => {
         const answers = queue.map((): Array<Record<string, unknown>> => []);
         for (const row of rows) answers[Number(row.smpki_batch_index) - 1]!.push(row);
@@ -174,7 +217,7 @@ export class DirectoryStore {
     });
   }
 
-  async findByKey(key: string): Promise<DirectoryEntry | null> {
+  async findByKey(key: string): Promise<DirectoryRow | null> {
     return (await this.select(['dn_key = ?'], [key], 1, true))[0] ?? null;
   }
 
@@ -192,7 +235,7 @@ export class DirectoryStore {
    * A page of the entries in scope of a search, in dn_key order after `afterKey`: `one` lists the children of
    * `baseKey`, `sub` the entry and everything below it.
    */
-  async page(scope: 'one' | 'sub', baseKey: string, afterKey: string, limit: number, condition?: EqualityCondition): Promise<DirectoryEntry[]> {
+  async page(scope: 'one' | 'sub', baseKey: string, afterKey: string, limit: number, condition?: EqualityCondition): Promise<DirectoryRow[]> {
     const where = ['dn_key > ?'];
     const parameters: unknown[] = [afterKey];
     if (condition) {
@@ -214,19 +257,13 @@ export class DirectoryStore {
 
   /**
    * The LDAP search path's reads, as plain SQL: TypeORM's query builder (building, escaping and aliasing the query,
-   * then mapping the result) cost more CPU than the rest of a search. The rows are hydrated by the driver the same
-   * way the repository does, so they are the same DirectoryEntry objects.
+   * then mapping the result) cost more CPU than the rest of a search. Only the columns an LDAP answer is made of are
+   * read (no timestamps: the driver's date parsing was a visible share of a search), mapped by hand.
    */
-  private async select(where: string[], parameters: unknown[], limit: number, prepared: boolean): Promise<DirectoryEntry[]> {
-    const columns = this.dataSource.getMetadata(DirectoryEntry).columns;
-    const sql = `SELECT ${columns.map((column) => column.databaseName).join(', ')} FROM directory_entry WHERE ${where.join(' AND ')} ORDER BY dn_key LIMIT ${Math.floor(limit)}`;
+  private async select(where: string[], parameters: unknown[], limit: number, prepared: boolean): Promise<DirectoryRow[]> {
+    const sql = `SELECT ${ROW_COLUMNS} FROM directory_entry WHERE ${where.join(' AND ')} ORDER BY dn_key LIMIT ${Math.floor(limit)}`;
     const rows = await this.rawQuery(sql, parameters, prepared);
-    const driver = this.dataSource.driver;
-    return rows.map((row) => {
-      const entry = new DirectoryEntry();
-      for (const column of columns) (entry as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
-      return entry;
-    });
+    return rows.map(directoryRowOf);
   }
 
   /**

@@ -2,7 +2,7 @@
 // Entities first, and from modules that import only typeorm (see libs/persistence/src/platform-entities.ts).
 export * from './entities';
 export * from './directory-item';
-export { DirectoryStore, SEARCHABLE_COLUMNS, type EqualityCondition, type IngestResult, type SearchableAttribute } from './directory-store';
+export { DirectoryStore, SEARCHABLE_COLUMNS, type DirectoryRow, type EqualityCondition, type IngestResult, type SearchableAttribute } from './directory-store';
 export { ancestorsOf, dnKey, InvalidDnError, parentKey, parseDirectoryDn } from './distinguished-name';
 export { DirectoryLdapServer, type DirectoryLdapOptions } from './ldap/directory-ldap-server';
 export { containerEntry, ldapEntryOf, selectAttributes, type LdapEntry } from './ldap/ldap-entry';

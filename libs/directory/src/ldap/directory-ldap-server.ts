@@ -2,10 +2,10 @@ import * as ldapjs from 'ldapjs';
 import { createServer, InvalidCredentialsError, ProtocolError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError, UnwillingToPerformError, type Server } from 'ldapjs';
 import type { AddressInfo } from 'node:net';
 import { ancestorsOf, dnKey, parseDirectoryDn } from '../distinguished-name';
-import type { DirectoryStore } from '../directory-store';
-import type { DirectoryEntry } from '../entities/directory-entry.entity';
+import type { DirectoryRow, DirectoryStore } from '../directory-store';
 import { answerAttributes, attributeSelection, containerEntry, ldapEntryOf, type LdapEntry } from './ldap-entry';
 import { SearchAnswer } from './search-answer';
+import { messageEnd, readSimpleSearch } from './simple-search-request';
 import { compileFilter, conditionDecidesFilter, indexedCondition, matchesEveryEntry, matchViewOf, type LdapFilter } from './search-filter';
 
 export interface DirectoryLdapOptions {
@@ -87,7 +87,8 @@ const WRITE_OPERATIONS = ['add', 'modify', 'del', 'modifyDN'] as const;
 /**
  * The read-only LDAP front end of the directory (ldapjs): anonymous bind, base/one/sub searches over the stored
  * entries and the container entries above the CAs, every write refused with unwillingToPerform. ldapjs parses the
- * requests and answers all but searches; searches are answered here, their BER written directly (search-answer.ts).
+ * requests and answers all but searches; searches are answered here, their BER written directly (search-answer.ts),
+ * and those of the common shapes are read here too, from their BER (simple-search-request.ts).
  * ldapjs emits 'error' for malformed messages and broken sockets; both are handled so one bad client never ends the
  * process.
  */
@@ -147,8 +148,10 @@ export class DirectoryLdapServer {
     };
     const write = parser.write.bind(parser);
     parser.write = (data: Buffer) => {
+      const rest = parser.buffer?.length ? data : this.answerSimpleSearches(data, socket as unknown as Connection, report);
+      if (rest.length === 0) return;
       try {
-        write(data);
+        write(rest);
       } catch (error) {
         report(error as Error);
         socket.destroy();
@@ -159,6 +162,23 @@ export class DirectoryLdapServer {
         socket.destroy();
       }
     };
+  }
+
+  /**
+   * Answers the complete search requests of the common shapes at the start of `data` (see simple-search-request.ts)
+   * and returns the bytes left for ldapjs, from the first message it must read on. Called only when ldapjs holds no
+   * part of an earlier message, so `data` starts with a message.
+   */
+  private answerSimpleSearches(data: Buffer, connection: Connection, report: (error: Error) => void): Buffer {
+    let offset = 0;
+    while (offset < data.length) {
+      const end = messageEnd(data, offset);
+      const search = end === undefined ? undefined : readSimpleSearch(data, offset, end);
+      if (!search) break;
+      this.answerSearch(search, connection, report);
+      offset = end!;
+    }
+    return offset === 0 ? data : data.subarray(offset);
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -217,7 +237,7 @@ export class DirectoryLdapServer {
       answer.entry(answerDn(entry), answerAttributes(entry, selected));
       sent++;
     };
-    const sendRow = (row: DirectoryEntry) => send(ldapEntryOf(row), row.kind === 'certificate');
+    const sendRow = (row: DirectoryRow) => send(ldapEntryOf(row), row.kind === 'certificate');
     if (scope === 'base') {
       const container = containers.get(baseKey);
       const row = container ? undefined : await this.store.findByKey(baseKey);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DirectoryEntry } from '../entities/directory-entry.entity';
+import type { DirectoryRow } from '../directory-store';
 import { parseDirectoryDn } from '../distinguished-name';
 import type { AnswerAttribute } from './search-answer';
 
@@ -12,7 +12,7 @@ export interface LdapEntry {
 }
 
 /** The LDAP view of a stored entry: SM-PKI object classes with the standard certificate attributes. */
-export function ldapEntryOf(entry: DirectoryEntry): LdapEntry {
+export function ldapEntryOf(entry: DirectoryRow): LdapEntry {
   const text: Record<string, string[]> = {};
   const binary: Record<string, Buffer> = {};
   // The columns hold the naming attributes (the store fills them from the DN when the publisher did not).
@@ -65,8 +65,17 @@ export function attributeSelection(requested: readonly string[]): AttributeSelec
   return (name) => wanted.has(plainName(name));
 }
 
+/** Plain names by name: the entries' attribute names are few and every answer compares each of them. */
+const PLAIN_NAMES = new Map<string, string>();
+
 function plainName(name: string): string {
-  return name.toLowerCase().replace(/;binary$/, '');
+  let plain = PLAIN_NAMES.get(name);
+  if (plain === undefined) {
+    plain = name.toLowerCase().replace(/;binary$/, '');
+    // Requested names come from clients: only so many are remembered.
+    if (PLAIN_NAMES.size < 256) PLAIN_NAMES.set(name, plain);
+  }
+  return plain;
 }
 
 export function selectAttributes(entry: LdapEntry, requested: readonly string[]): Record<string, string[] | Buffer[]> {
