@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '@smpki/audit';
 import { isUniqueViolation } from '@smpki/ca';
 import { HsmError, type AesKeyBits, type KeyManager, type WrappedKey } from '@smpki/hsm';
-import { insertRows, runInTransaction } from '@smpki/persistence';
+import { runInTransaction } from '@smpki/persistence';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SkmMeterKey, type MeterKeyKind, type SkmTenant, type SkmTransportKey } from '../entities';
+import { insertKeyRows } from './insert-key-rows';
 import { keyCheckValue } from './key-check-value';
 import { allowedBits, bitsOfWrapped, kindsOfSet, normaliseMeterId, type KeySetType } from './meter-key-input';
 import {
@@ -101,8 +102,8 @@ export class MeterKeyService {
 
   /**
    * Version 1 of many meters' keys at once (a key shipment), each already checked and wrapped under the tenant
-   * master: one transaction, multi-row INSERTs, audit events `action` listing every key (meter, kind, KCV), 150 keys an event. A
-   * unique-index conflict (another request stored one of these keys meanwhile) refuses the whole batch with 409
+   * master: one transaction, bulk INSERTs (insert-key-rows.ts), audit events `action` listing every key (meter,
+   * kind, KCV), 150 keys an event. A unique-index conflict (another request stored one of these keys meanwhile) refuses the whole batch with 409
    * `key.exists`.
    */
   async storeImportedBatch(
@@ -120,7 +121,7 @@ export class MeterKeyService {
         const target = await this.masters.writeTarget(manager, tenant.id);
         const stored = await Promise.all(items.map((item) => this.masters.underTarget(target, item.key)));
         const rows = items.map((item, index) => newKeyRow(tenant, normaliseMeterId(item.meterId), item, stored[index]!, shape, now));
-        await insertRows(manager, SkmMeterKey, rows);
+        await insertKeyRows(manager, rows);
         // One event per part of the batch: an event's details are limited in size (16 KiB of JSON).
         const parts = Math.ceil(rows.length / KEYS_PER_AUDIT_EVENT);
         await this.audit.appendMany(

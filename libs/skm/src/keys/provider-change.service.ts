@@ -8,6 +8,7 @@ import { HsmError, type KeyManager, type WrappedKey } from '@smpki/hsm';
 import { runInTransaction } from '@smpki/persistence';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SkmMeterKey, type SkmTenant } from '../entities';
+import { keyRowsQuery } from './held-keys';
 import { normaliseMeterId } from './meter-key-input';
 import { moveKeyRows } from './move-key-rows';
 import { changedMeanwhile, duplicateMeter, sameTenant, unknownMeter } from './skm-problems';
@@ -38,7 +39,7 @@ export class ProviderChangeService {
   async transfer(from: SkmTenant, to: SkmTenant, meterIdsInput: readonly string[], requester: string): Promise<ProviderChangeResult> {
     if (from.id === to.id) throw sameTenant();
     const meterIds = uniqueMeterIds(meterIdsInput);
-    const rows = await this.dataSource.getRepository(SkmMeterKey).find({ where: { tenantId: from.id, meterId: In(meterIds) } });
+    const rows = await heldBy(this.dataSource, from, meterIds).select(['key.id', 'key.meterId', 'key.wrapped', 'key.masterVersion']).getMany();
     const held = new Set(rows.map((row) => row.meterId));
     const missing = meterIds.find((meterId) => !held.has(meterId));
     if (missing !== undefined) throw unknownMeter(missing, 'meterIds');
@@ -52,7 +53,8 @@ export class ProviderChangeService {
       // A concurrent master rotation moved a row between the read and the update: refuse the whole call.
       if (moved !== rows.length) throw changedMeanwhile(await this.firstChanged(manager, to.id, rows));
       // A key version created for one of the meters since the read (a rotation) must not stay behind.
-      const left = await manager.findOne(SkmMeterKey, { where: { tenantId: from.id, meterId: In(meterIds) } });
+      // No LIMIT 1: without fresh statistics it made PostgreSQL expect an early match and scan the whole table.
+      const [left] = await heldBy(manager, from, meterIds).select(['key.meterId']).getMany();
       if (left) throw changedMeanwhile(left.meterId);
       await this.audit.append(
         { action: 'skm.provider-change', outcome: 'success', actor: requester, target: `skm-tenant/${from.id}`, details: { fromTenant: from.marketPartnerId, toTenant: to.marketPartnerId, toTenantId: to.id, meters: meterIds.length, keys: moved, meterIds } },
@@ -86,6 +88,15 @@ export class ProviderChangeService {
     }
     return { wrapped: key.wrapped.toString('hex'), masterVersion: target.version };
   }
+}
+
+/**
+ * The giving tenant's key rows of the meters (at most MAX_PROVIDER_CHANGE_METERS: one query). `tenant_id || ''`
+ * keeps the query on the meter-id index: through the tenant's own indexes PostgreSQL, with statistics older than a
+ * bulk load, walked every row of the giving tenant (EXPLAIN: 50,000 rows for 500 meters). Same form on SQLite.
+ */
+function heldBy(source: DataSource | EntityManager, from: SkmTenant, meterIds: readonly string[]) {
+  return keyRowsQuery(source, meterIds).andWhere("(key.tenantId || '') = :fromTenantId", { fromTenantId: from.id });
 }
 
 function uniqueMeterIds(input: readonly string[]): string[] {
