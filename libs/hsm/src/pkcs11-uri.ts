@@ -35,6 +35,8 @@ const OTHER_PATH_ATTRIBUTES = new Set([
 const PATH_VALUE_SAFE = /[A-Za-z0-9\-._~:[\]@!$'()*+,=&]/;
 
 function decodeValue(raw: string, attribute: string, uri: string): Buffer {
+  // Every HSM call parses its key's URI; most values have no percent-encoding at all.
+  if (!raw.includes('%')) return Buffer.from(raw, 'utf8');
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
