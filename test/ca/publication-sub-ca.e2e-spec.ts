@@ -4,40 +4,26 @@
  * itself (role `publisher`), and `GET /v1/publication/status` shows the lag. A malformed URL stops the start with
  * an error naming the variable.
  */
-import { join } from 'node:path';
-import { TokenService } from '@smpki/auth';
 import { ConfigurationError } from '@smpki/platform';
 import request from 'supertest';
 import { loadDirectorySettings } from '../../apps/sub-ca/src/publication/directory-settings';
-import { eventually, RecordingDirectory } from './publication-recording-directory';
-import { createCaTestPki, opensslRequest, type CaTestPki } from './support/ca-test-pki';
-import { startSubCa, type RunningSubCa } from './support/start-sub-ca';
+import { eventually, type RecordingDirectory } from './publication-recording-directory';
+import { opensslRequest, type CaTestPki } from './support/ca-test-pki';
+import { startPublishingSubCa, type PublishingSubCa } from './support/publishing-sub-ca';
+import type { RunningSubCa } from './support/start-sub-ca';
 
 describe('sub-CA directory publication', () => {
+  let fixture: PublishingSubCa;
   let pki: CaTestPki;
   let service: RunningSubCa;
   let directory: RecordingDirectory;
   let auth: { Authorization: string };
-  const saved = { ca: process.env.SMPKI_CA_CONFIG, directory: process.env.SMPKI_DIRECTORY_URL };
 
   beforeAll(async () => {
-    pki = await createCaTestPki();
-    await pki.hsm.km.createEcKeyPair(pki.hsm.uri('auth-token'), 'P-256');
-    directory = await RecordingDirectory.start();
-    process.env.SMPKI_CA_CONFIG = join(pki.workspace.dir, 'cas.json');
-    process.env.SMPKI_DIRECTORY_URL = directory.url;
-    service = await startSubCa(pki, pki.hsm.uri('auth-token'));
-    auth = { Authorization: `Bearer ${(await service.app.get(TokenService).issue({ subject: 'operator-1', roles: ['ca-operator'] })).accessToken}` };
+    fixture = await startPublishingSubCa();
+    ({ pki, service, directory, auth } = fixture);
   }, 60_000);
-  afterAll(async () => {
-    for (const [variable, value] of [['SMPKI_CA_CONFIG', saved.ca], ['SMPKI_DIRECTORY_URL', saved.directory]] as const) {
-      if (value === undefined) delete process.env[variable];
-      else process.env[variable] = value;
-    }
-    await service?.close();
-    await directory?.stop();
-    await pki?.dispose();
-  });
+  afterAll(() => fixture?.close());
 
   const http = () => request(service.app.getHttpServer());
 
