@@ -3,6 +3,7 @@
  * SearchResultEntry object per row (DN re-parsed, attributes wrapped, BerWriter growing its buffer) cost more CPU
  * than the database read. Lengths are in their shortest form, as ldapjs writes them, so the bytes are the same.
  */
+import { BerTag } from './ber-tags';
 
 /** An attribute of an answered entry: its name (a UTF-8 string) and values as they go on the wire. */
 export interface AnswerAttribute {
@@ -10,13 +11,6 @@ export interface AnswerAttribute {
   values: readonly Buffer[];
 }
 
-const TAG_SEQUENCE = 0x30;
-const TAG_SET = 0x31;
-const TAG_INTEGER = 0x02;
-const TAG_ENUMERATED = 0x0a;
-const TAG_OCTET_STRING = 0x04;
-const TAG_SEARCH_RESULT_ENTRY = 0x64;
-const TAG_SEARCH_RESULT_DONE = 0x65;
 
 /** Bytes of a definite length (short form below 128, else 0x8n and n big-endian bytes). */
 function lengthSize(length: number): number {
@@ -85,21 +79,21 @@ export function searchResultEntry(messageId: number, dn: string, attributes: rea
   const opLength = tlvSize(dnBytes.length) + tlvSize(listLength);
   const messageLength = tlvSize(integerSize(messageId)) + tlvSize(opLength);
   const out = Buffer.allocUnsafe(tlvSize(messageLength));
-  let offset = writeHeader(out, 0, TAG_SEQUENCE, messageLength);
-  offset = writeInteger(out, offset, TAG_INTEGER, messageId);
-  offset = writeHeader(out, offset, TAG_SEARCH_RESULT_ENTRY, opLength);
-  offset = writeHeader(out, offset, TAG_OCTET_STRING, dnBytes.length);
+  let offset = writeHeader(out, 0, BerTag.sequence, messageLength);
+  offset = writeInteger(out, offset, BerTag.integer, messageId);
+  offset = writeHeader(out, offset, BerTag.searchResultEntry, opLength);
+  offset = writeHeader(out, offset, BerTag.octetString, dnBytes.length);
   offset += dnBytes.copy(out, offset);
-  offset = writeHeader(out, offset, TAG_SEQUENCE, listLength);
+  offset = writeHeader(out, offset, BerTag.sequence, listLength);
   attributes.forEach((attribute, index) => {
     const name = names[index]!;
     const setLength = setSizes[index]!;
-    offset = writeHeader(out, offset, TAG_SEQUENCE, tlvSize(name.length) + tlvSize(setLength));
-    offset = writeHeader(out, offset, TAG_OCTET_STRING, name.length);
+    offset = writeHeader(out, offset, BerTag.sequence, tlvSize(name.length) + tlvSize(setLength));
+    offset = writeHeader(out, offset, BerTag.octetString, name.length);
     offset += name.copy(out, offset);
-    offset = writeHeader(out, offset, TAG_SET, setLength);
+    offset = writeHeader(out, offset, BerTag.set, setLength);
     for (const value of attribute.values) {
-      offset = writeHeader(out, offset, TAG_OCTET_STRING, value.length);
+      offset = writeHeader(out, offset, BerTag.octetString, value.length);
       offset += value.copy(out, offset);
     }
   });
@@ -113,13 +107,13 @@ export function searchResultDone(messageId: number, resultCode = 0, matchedDn = 
   const opLength = tlvSize(integerSize(resultCode)) + tlvSize(matched.length) + tlvSize(message.length);
   const messageLength = tlvSize(integerSize(messageId)) + tlvSize(opLength);
   const out = Buffer.allocUnsafe(tlvSize(messageLength));
-  let offset = writeHeader(out, 0, TAG_SEQUENCE, messageLength);
-  offset = writeInteger(out, offset, TAG_INTEGER, messageId);
-  offset = writeHeader(out, offset, TAG_SEARCH_RESULT_DONE, opLength);
-  offset = writeInteger(out, offset, TAG_ENUMERATED, resultCode);
-  offset = writeHeader(out, offset, TAG_OCTET_STRING, matched.length);
+  let offset = writeHeader(out, 0, BerTag.sequence, messageLength);
+  offset = writeInteger(out, offset, BerTag.integer, messageId);
+  offset = writeHeader(out, offset, BerTag.searchResultDone, opLength);
+  offset = writeInteger(out, offset, BerTag.enumerated, resultCode);
+  offset = writeHeader(out, offset, BerTag.octetString, matched.length);
   offset += matched.copy(out, offset);
-  offset = writeHeader(out, offset, TAG_OCTET_STRING, message.length);
+  offset = writeHeader(out, offset, BerTag.octetString, message.length);
   message.copy(out, offset);
   return out;
 }

@@ -1,5 +1,6 @@
 import * as ldapjs from 'ldapjs';
 import type { LdapFilter } from './search-filter';
+import { BerTag } from './ber-tags';
 
 /**
  * The common search shapes read straight from their BER: ldapjs parses a SearchRequest, renders its filter as a
@@ -28,14 +29,6 @@ export interface SimpleSearchRequest {
   filter: LdapFilter;
 }
 
-const TAG_SEQUENCE = 0x30;
-const TAG_INTEGER = 0x02;
-const TAG_ENUMERATED = 0x0a;
-const TAG_BOOLEAN = 0x01;
-const TAG_OCTET_STRING = 0x04;
-const TAG_SEARCH_REQUEST = 0x63;
-const TAG_FILTER_EQUALITY = 0xa3;
-const TAG_FILTER_PRESENT = 0x87;
 
 const PLAIN_DN = /^(?:[A-Za-z][A-Za-z0-9-]*=[A-Za-z0-9._-]+(?:,[A-Za-z][A-Za-z0-9-]*=[A-Za-z0-9._-]+)*)?$/;
 const PLAIN_ATTRIBUTE = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -76,7 +69,7 @@ function readSmallInteger(buffer: Buffer, tlv: Tlv | undefined, tag: number): nu
 }
 
 function readAscii(buffer: Buffer, tlv: Tlv | undefined, pattern: RegExp): string | undefined {
-  if (!tlv || tlv.tag !== TAG_OCTET_STRING) return undefined;
+  if (!tlv || tlv.tag !== BerTag.octetString) return undefined;
   const text = buffer.toString('latin1', tlv.start, tlv.end);
   return pattern.test(text) ? text : undefined;
 }
@@ -87,50 +80,50 @@ function readAscii(buffer: Buffer, tlv: Tlv | undefined, pattern: RegExp): strin
  */
 export function messageEnd(buffer: Buffer, offset: number): number | undefined {
   const message = readTlv(buffer, offset, buffer.length);
-  return message && message.tag === TAG_SEQUENCE ? message.end : undefined;
+  return message && message.tag === BerTag.sequence ? message.end : undefined;
 }
 
 /** The search request the LDAPMessage in `buffer[offset, end)` is, if it has one of the common shapes. */
 export function readSimpleSearch(buffer: Buffer, offset: number, end: number): SimpleSearchRequest | undefined {
   const message = readTlv(buffer, offset, end);
-  if (!message || message.tag !== TAG_SEQUENCE || message.end !== end) return undefined;
+  if (!message || message.tag !== BerTag.sequence || message.end !== end) return undefined;
   const id = readTlv(buffer, message.start, end);
-  const messageId = readSmallInteger(buffer, id, TAG_INTEGER);
+  const messageId = readSmallInteger(buffer, id, BerTag.integer);
   if (messageId === undefined) return undefined;
   const op = readTlv(buffer, id!.end, end);
   // No controls: the protocolOp is the end of the message.
-  if (!op || op.tag !== TAG_SEARCH_REQUEST || op.end !== end) return undefined;
+  if (!op || op.tag !== BerTag.searchRequest || op.end !== end) return undefined;
   const baseTlv = readTlv(buffer, op.start, op.end);
   const base = readAscii(buffer, baseTlv, PLAIN_DN);
   if (base === undefined) return undefined;
   const scopeTlv = readTlv(buffer, baseTlv!.end, op.end);
-  const scope = readSmallInteger(buffer, scopeTlv, TAG_ENUMERATED);
+  const scope = readSmallInteger(buffer, scopeTlv, BerTag.enumerated);
   if (scope === undefined || scope > 2) return undefined;
   const derefTlv = readTlv(buffer, scopeTlv!.end, op.end);
-  const deref = readSmallInteger(buffer, derefTlv, TAG_ENUMERATED);
+  const deref = readSmallInteger(buffer, derefTlv, BerTag.enumerated);
   if (deref === undefined || deref > 3) return undefined;
   const sizeTlv = readTlv(buffer, derefTlv!.end, op.end);
-  const sizeLimit = readSmallInteger(buffer, sizeTlv, TAG_INTEGER);
+  const sizeLimit = readSmallInteger(buffer, sizeTlv, BerTag.integer);
   const timeTlv = sizeLimit === undefined ? undefined : readTlv(buffer, sizeTlv!.end, op.end);
-  const timeLimit = readSmallInteger(buffer, timeTlv, TAG_INTEGER);
+  const timeLimit = readSmallInteger(buffer, timeTlv, BerTag.integer);
   if (sizeLimit === undefined || timeLimit === undefined) return undefined;
   const typesOnly = readTlv(buffer, timeTlv!.end, op.end);
-  if (!typesOnly || typesOnly.tag !== TAG_BOOLEAN || typesOnly.end - typesOnly.start !== 1 || buffer[typesOnly.start] !== 0) return undefined;
+  if (!typesOnly || typesOnly.tag !== BerTag.boolean || typesOnly.end - typesOnly.start !== 1 || buffer[typesOnly.start] !== 0) return undefined;
   const filterTlv = readTlv(buffer, typesOnly.end, op.end);
   const filter = filterTlv && readFilter(buffer, filterTlv);
   if (!filter) return undefined;
   const attributes = readSelection(buffer, readTlv(buffer, filterTlv!.end, op.end), op.end);
   if (!attributes) return undefined;
-  return { messageId, protocolOp: TAG_SEARCH_REQUEST, dn: { toString: () => base }, scope, sizeLimit, timeLimit, attributes, filter };
+  return { messageId, protocolOp: BerTag.searchRequest, dn: { toString: () => base }, scope, sizeLimit, timeLimit, attributes, filter };
 }
 
 /** `(attribute=value)` or `(attribute=*)` with a plain attribute name (and value). */
 function readFilter(buffer: Buffer, filter: Tlv): LdapFilter | undefined {
-  if (filter.tag === TAG_FILTER_PRESENT) {
+  if (filter.tag === BerTag.filterPresent) {
     const attribute = buffer.toString('latin1', filter.start, filter.end);
     return PLAIN_ATTRIBUTE.test(attribute) ? new PresenceFilter({ attribute }) : undefined;
   }
-  if (filter.tag !== TAG_FILTER_EQUALITY) return undefined;
+  if (filter.tag !== BerTag.filterEquality) return undefined;
   const attributeTlv = readTlv(buffer, filter.start, filter.end);
   const attribute = readAscii(buffer, attributeTlv, PLAIN_ATTRIBUTE);
   if (attribute === undefined) return undefined;
@@ -142,7 +135,7 @@ function readFilter(buffer: Buffer, filter: Tlv): LdapFilter | undefined {
 
 /** The requested attribute names: a SEQUENCE OF OCTET STRING ending the request. */
 function readSelection(buffer: Buffer, selection: Tlv | undefined, end: number): string[] | undefined {
-  if (!selection || selection.tag !== TAG_SEQUENCE || selection.end !== end) return undefined;
+  if (!selection || selection.tag !== BerTag.sequence || selection.end !== end) return undefined;
   const names: string[] = [];
   for (let offset = selection.start; offset < selection.end; ) {
     const nameTlv = readTlv(buffer, offset, selection.end);
